@@ -1,0 +1,117 @@
+# Top-level build.  GNU make.  See README.md and docs/testing.md.
+#
+#   make            build the kernel (build/kernel.elf) and the test programs
+#   make run        boot it on the console (ACCEL, SMP, MEM, CMDLINE)
+#   make debug      boot halted with a gdb stub on :1234
+#   make test       run the whole kyua suite, print "tests: N passed, N failed"
+#   make clean
+
+ACCEL	?= kvm:tcg
+SMP	?= 2
+MEM	?= 512M
+CMDLINE	?=
+BUILD	?= build
+
+CC	:= clang
+LD	:= ld.lld
+NM	:= nm
+HOSTCC	:= clang
+RESDIR	:= $(shell $(CC) -print-resource-dir)
+
+KERNEL	:= $(BUILD)/kernel.elf
+
+KCFLAGS	:= -target x86_64-unknown-none-elf -std=gnu11 -O2 -g \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+	-ffreestanding -nostdinc -isystem $(RESDIR)/include \
+	-fno-stack-protector -fno-pic -fno-pie -mcmodel=kernel \
+	-mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -msoft-float \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-strict-aliasing -fno-common \
+	-I sys -I $(BUILD)/include -MMD -MP
+KASFLAGS := $(KCFLAGS) -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker \
+	-T sys/platform/pc64/kernel.ld
+
+KSRCS	:= $(wildcard sys/platform/pc64/*.S sys/platform/pc64/*.c \
+	sys/kern/*.c sys/vm/*.c sys/dev/*/*.c)
+KOBJS	:= $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
+
+QEMU	:= qemu-system-x86_64
+QEMUFLAGS = -machine q35,accel=$(ACCEL) -cpu max -smp $(SMP) -m $(MEM) \
+	-nodefaults -no-reboot -display none -serial stdio \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+TEST_PROGS :=
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-sign-compare -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+.PHONY: all kernel tests run debug test deps clean
+all: kernel tests
+
+kernel: $(KERNEL)
+
+$(BUILD)/include/machine:
+	@mkdir -p $(BUILD)/include
+	ln -sfn ../../sys/platform/pc64/include $@
+
+$(BUILD)/%.o: %.c | $(BUILD)/include/machine
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S | $(BUILD)/include/machine
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
+
+# Two-pass link that embeds a symbol table for panic backtraces.  Pass 1
+# links with an empty table; its text symbols become ksyms.S; pass 2
+# links the real table.  The table sits after .data, so text addresses
+# cannot move between the passes: the build checks that they did not.
+$(BUILD)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o sys/platform/pc64/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o
+
+$(BUILD)/ksyms0.S: tools/mksyms.sh
+	@mkdir -p $(BUILD)
+	sh tools/mksyms.sh /dev/null > $@
+
+$(BUILD)/ksyms.S: $(BUILD)/kernel.pass1.elf tools/mksyms.sh
+	$(NM) -n --defined-only $< | sh tools/mksyms.sh - > $@
+
+$(BUILD)/ksyms0.o $(BUILD)/ksyms.o: $(BUILD)/%.o: $(BUILD)/%.S
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(KERNEL): $(KOBJS) $(BUILD)/ksyms.o sys/platform/pc64/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	@$(NM) -n --defined-only $(BUILD)/kernel.pass1.elf | grep -i ' t ' > $(BUILD)/syms1.txt
+	@$(NM) -n --defined-only $@ | grep -i ' t ' > $(BUILD)/syms2.txt
+	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || \
+		{ echo "text symbols moved between link passes"; rm -f $@; exit 1; }
+
+-include tests/kern/kern.mk
+-include tests/host/host.mk
+
+tests: $(TEST_PROGS)
+
+deps:
+	@sh tools/deps.sh
+
+run: deps kernel
+	$(QEMU) $(QEMUFLAGS) -kernel $(KERNEL) -append "$(CMDLINE)"; \
+	st=$$?; [ $$st -eq 33 ] || [ $$st -eq 0 ] || echo "qemu exit status $$st"
+
+debug: deps kernel
+	@echo "QEMU is halted with a gdb stub on localhost:1234.  Attach with:"
+	@echo "  gdb $(KERNEL) -ex 'target remote localhost:1234'"
+	@echo "(boot runs in 32-bit mode first: 'hbreak kmain' then 'continue')"
+	$(QEMU) $(QEMUFLAGS) -kernel $(KERNEL) -append "$(CMDLINE)" -s -S
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/runtests.sh "$(BUILD)" "$(ACCEL)"
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KOBJS:.o=.d)

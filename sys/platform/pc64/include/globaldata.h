@@ -1,0 +1,49 @@
+/*
+ * Machine-dependent part of the per-CPU data.  struct globaldata (see
+ * <sys/globaldata.h>) embeds struct md_globaldata; the CPU reaches its
+ * own globaldata through the GS base, whose first word points back at it.
+ */
+#ifndef _MACHINE_GLOBALDATA_H_
+#define _MACHINE_GLOBALDATA_H_
+
+#include <sys/types.h>
+
+struct globaldata;
+struct trapcatch;
+
+/* 64-bit TSS (Intel SDM vol. 3, 8.7). */
+struct md_tss {
+	uint32_t	tss_rsvd0;
+	uint64_t	tss_rsp[3];
+	uint64_t	tss_rsvd1;
+	uint64_t	tss_ist[7];
+	uint64_t	tss_rsvd2;
+	uint16_t	tss_rsvd3;
+	uint16_t	tss_iobase;
+} __packed;
+CTASSERT(sizeof(struct md_tss) == 104);
+
+#define NGDT		7	/* null, kcode, kdata, ucode32, udata, ucode, tss(2) */
+
+struct md_globaldata {
+	uint64_t	md_gdt[NGDT + 1] __aligned(16);	/* [I] after init */
+	struct md_tss	md_tss __aligned(16);		/* [I] after init */
+	vm_offset_t	md_dfstack;	/* [I] double fault / NMI IST stack top */
+	vm_offset_t	md_nmistack;	/* [I] */
+	int64_t		md_tsc_adj;	/* [I] added to this CPU's TSC */
+	struct trapcatch *md_trapcatch;
+	/* smp_call_all() slot: set by the caller, cleared by this CPU. */
+	void		(*volatile md_callfn)(void *);	/* [a] */
+	void		*md_callarg;			/* [a] */	/* [L] armed trap catcher or NULL */
+};
+
+static __always_inline inline struct globaldata *
+md_mycpu(void)
+{
+	struct globaldata *gd;
+
+	__asm__ ("movq %%gs:0, %0" : "=r"(gd));
+	return (gd);
+}
+
+#endif /* !_MACHINE_GLOBALDATA_H_ */

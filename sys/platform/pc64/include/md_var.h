@@ -1,0 +1,88 @@
+/*
+ * Functions and data shared between the pc64 platform files only.
+ */
+#ifndef _MACHINE_MD_VAR_H_
+#define _MACHINE_MD_VAR_H_
+
+#include <sys/types.h>
+
+struct globaldata;
+struct trapframe;
+
+/* PVH boot information, copied out of hvm_start_info by machdep.c. */
+#define MAXMEMSEG	64
+struct memseg {
+	vm_paddr_t	ms_start;
+	vm_paddr_t	ms_end;
+};
+extern struct memseg	phys_ram[MAXMEMSEG];	/* [I] RAM per the memory map */
+extern int		phys_ram_count;
+extern vm_paddr_t	phys_max;		/* [I] end of highest RAM */
+extern vm_paddr_t	acpi_rsdp_pa;		/* [I] 0 if none */
+extern vm_paddr_t	initrd_pa;		/* [I] first PVH module */
+extern size_t		initrd_size;
+extern char		boot_cmdline[512];	/* [I] */
+
+/* pmap.c */
+vm_paddr_t	boot_alloc_pages(size_t npages, vm_paddr_t below);
+void		pmap_bootstrap(void);
+void		pmap_init_vm_pages(void);
+void		pmap_invalidate_all_local(void);
+extern uint64_t	kernel_cr3;			/* [I] */
+extern uint64_t	pg_nx;				/* [I] NX bit or 0 */
+
+/* machdep.c: GDT, TSS, IDT, per-CPU setup. */
+void		gd_setup(struct globaldata *gd, int cpuid);
+void		cpu_init_tables(struct globaldata *gd);
+void		idt_init(void);
+void		idt_load(void);
+void		cpu_features_init(void);
+extern bool	cpu_has_x2apic;
+extern bool	cpu_has_invtsc;
+
+/* trap.c */
+void		trap(struct trapframe *tf);
+void		trap_dump(struct trapframe *tf);
+
+/* apic.c */
+void		lapic_init(void);		/* on each CPU */
+void		lapic_timer_start(void);	/* on each CPU, after calibration */
+void		lapic_calibrate(void);		/* BSP, once */
+void		lapic_eoi(void);
+uint32_t	lapic_id(void);
+void		lapic_ipi(uint32_t apicid, uint32_t icrlo);
+void		lapic_ipi_vector(uint32_t apicid, int vec);
+void		lapic_ipi_nmi_others(void);
+void		ioapic_init(void);
+void		ioapic_route(int gsi, int vec, uint32_t apicid, bool level,
+		    bool activelow);
+extern int	hz;
+
+/* acpi.c */
+#define MAXIOAPIC	8
+struct madt_info {
+	int		ncpu;
+	uint32_t	cpu_apicid[MAXCPU];
+	int		nioapic;
+	vm_paddr_t	ioapic_pa[MAXIOAPIC];
+	uint32_t	ioapic_gsibase[MAXIOAPIC];
+	vm_paddr_t	lapic_pa;
+	/* ISA IRQ -> GSI with polarity/trigger from interrupt overrides */
+	uint32_t	isa_gsi[16];
+	bool		isa_activelow[16];
+	bool		isa_level[16];
+};
+extern struct madt_info madt;
+int		acpi_madt_parse(void);
+
+/* mp_machdep.c */
+void		mp_start_aps(void);
+void		ap_entry(struct globaldata *gd) __dead2;
+
+/* clock.c */
+void		tsc_calibrate(void);
+void		clock_ap_sync(void);
+int64_t		clock_bsp_sync(void);
+extern uint64_t	tsc_freq;
+
+#endif /* !_MACHINE_MD_VAR_H_ */
