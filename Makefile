@@ -70,20 +70,23 @@ $(BUILD)/%.o: %.S | $(BUILD)/include/machine
 # links the real table.  The table sits after .data, so text addresses
 # cannot move between the passes: the build checks that they did not.
 $(BUILD)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o sys/platform/pc64/kernel.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o
+	@echo "  LD      $@"
+	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o
 
 $(BUILD)/ksyms0.S: tools/mksyms.sh
 	@mkdir -p $(BUILD)
-	sh tools/mksyms.sh /dev/null > $@
+	@sh tools/mksyms.sh /dev/null > $@
 
 $(BUILD)/ksyms.S: $(BUILD)/kernel.pass1.elf tools/mksyms.sh
-	$(NM) -n --defined-only $< | sh tools/mksyms.sh - > $@
+	@$(NM) -n --defined-only $< | sh tools/mksyms.sh - > $@
 
 $(BUILD)/ksyms0.o $(BUILD)/ksyms.o: $(BUILD)/%.o: $(BUILD)/%.S
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
 
 $(KERNEL): $(KOBJS) $(BUILD)/ksyms.o sys/platform/pc64/kernel.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	@echo "  LD      $@"
+	@$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
 	@$(NM) -n --defined-only $(BUILD)/kernel.pass1.elf | grep -i ' t ' > $(BUILD)/syms1.txt
 	@$(NM) -n --defined-only $@ | grep -i ' t ' > $(BUILD)/syms2.txt
 	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || \

@@ -1,8 +1,11 @@
 /*
  * The kernel's small string and memory library.  The compiler may emit
  * calls to memcpy/memset/memmove/memcmp itself, so these must exist with
- * their standard contracts.  Simple, byte-correct code; the hot copies
- * use the x86 string instructions.
+ * their standard contracts.  Simple, byte-correct code; the bulk copies
+ * and fills use the x86 string instructions eight bytes at a time: under
+ * emulation (TCG, and the instruction-emulating KVM of our build
+ * machines) each iteration of a rep prefix costs about as much as an
+ * instruction, so movsq/stosq are eight times cheaper than movsb/stosb.
  */
 
 #include <sys/types.h>
@@ -12,9 +15,10 @@ void *
 memcpy(void *dst, const void *src, size_t len)
 {
 	void *d = dst;
+	size_t q = len / 8, r = len % 8;
 
-	__asm__ __volatile__("rep movsb"
-	    : "+D"(d), "+S"(src), "+c"(len) :: "memory");
+	__asm__ __volatile__("rep movsq\n\tmovq %3, %%rcx\n\trep movsb"
+	    : "+D"(d), "+S"(src), "+c"(q) : "r"(r) : "memory");
 	return (dst);
 }
 
@@ -37,9 +41,11 @@ void *
 memset(void *dst, int c, size_t len)
 {
 	void *d = dst;
+	size_t q = len / 8, r = len % 8;
+	uint64_t v = (uint8_t)c * 0x0101010101010101UL;
 
-	__asm__ __volatile__("rep stosb"
-	    : "+D"(d), "+c"(len) : "a"(c) : "memory");
+	__asm__ __volatile__("rep stosq\n\tmovq %3, %%rcx\n\trep stosb"
+	    : "+D"(d), "+c"(q), "+a"(v) : "r"(r) : "memory");
 	return (dst);
 }
 
