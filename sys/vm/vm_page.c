@@ -11,8 +11,14 @@
  * What it guarantees:
  *   - A free block of order k starts at a physical frame number that is a
  *     multiple of 2^k.  Its first page (the head) carries PG_FREE and
- *     pg_order = k and sits on vm_freelist[k]; its other pages carry
- *     nothing.  No page is ever on two lists or in two blocks.
+ *     pg_order = k and sits on vm_freelist[k].  No page is ever on two
+ *     lists or in two blocks.
+ *   - pg_order tells the state of every RAM page, not only of heads:
+ *     0 .. VM_NFREEORDER-1 for the head of a free block, VM_ORDER_TAIL
+ *     for the other pages of a free block, VM_ORDER_ALLOC for a page
+ *     that is allocated.  That makes the double-free check one load per
+ *     page.  It costs one store per page allocated or freed (we touch
+ *     those vm_pages anyway) and one per merge.
  *   - Coalescing is eager: on every free, a block merges with its buddy
  *     while the buddy is a free block of the same order.  The free lists
  *     are therefore always in the canonical state for the set of free
@@ -28,10 +34,10 @@
  *     freeing a frame that is not RAM, freeing something that is not in
  *     the array) panics with a message naming the mistake.
  *
- * What it costs: allocation is O(VM_NFREEORDER) list operations; freeing
- * n pages costs O(n * VM_NFREEORDER) for the double-free check plus the
- * merges.  A double free is detected by looking, at each order, at the
- * one block head that could contain the page: no extra state.
+ * What it costs: allocating or freeing n pages is O(VM_NFREEORDER) list
+ * operations plus O(n) stores to their vm_pages (the state above, and
+ * the owner fields); nothing is proportional to the amount of free
+ * memory.
  *
  * Locking rules:
  *   (1) vm_phys_lock (a spin lock, so the holder is in a critical
@@ -57,7 +63,11 @@
 #define VM_MAXORDER		(VM_NFREEORDER - 1)
 #define VM_MAXBLOCK		((size_t)1 << VM_MAXORDER)
 
-CTASSERT(VM_NFREEORDER <= 32);
+/* pg_order of pages that are not the head of a free block. */
+#define VM_ORDER_TAIL		0xfe	/* inside a free block */
+#define VM_ORDER_ALLOC		0xff	/* allocated (or not RAM) */
+
+CTASSERT(VM_NFREEORDER < VM_ORDER_TAIL);
 CTASSERT(sizeof(((struct vm_page *)0)->pg_order) == 1);
 
 static struct spinlock	vm_phys_lock = SPINLOCK_INITIALIZER;
@@ -65,7 +75,6 @@ static struct vm_page	*vm_page_array;		/* [I] after vm_phys_init */
 static uint64_t		vm_page_basepfn;	/* [I] frame of array[0] */
 static size_t		vm_page_npages;		/* [I] entries in the array */
 static struct vm_page	*vm_freelist[VM_NFREEORDER]; /* [P] block heads */
-static size_t		vm_freeblocks[VM_NFREEORDER]; /* [P] list lengths */
 static size_t		vm_free_pages;		/* [P] pages on the lists */
 static size_t		vm_total_pages;		/* [P] pages ever added */
 
@@ -111,7 +120,6 @@ vm_freelist_insert(struct vm_page *m, int order)
 	if (m->pg_next != NULL)
 		m->pg_next->pg_prev = m;
 	vm_freelist[order] = m;
-	vm_freeblocks[order]++;
 	vm_free_pages += (size_t)1 << order;
 }
 
@@ -131,49 +139,35 @@ vm_freelist_remove(struct vm_page *m)
 	m->pg_next = NULL;
 	m->pg_prev = NULL;
 	vm_page_setflags(m, m->pg_flags & ~PG_FREE);
-	vm_freeblocks[order]--;
 	vm_free_pages -= (size_t)1 << order;
-}
-
-/*
- * The head of the free block that contains m, or NULL if m is not free.
- * Only one block of each order can contain a page: the one whose head is
- * the page's frame rounded down to that order.  Holds vm_phys_lock.
- */
-static struct vm_page *
-vm_page_free_head(struct vm_page *m)
-{
-	uint64_t pfn = vm_page_pfn(m);
-	struct vm_page *h;
-	int order;
-
-	for (order = 0; order < VM_NFREEORDER; order++) {
-		h = vm_page_bypfn(pfn & ~(((uint64_t)1 << order) - 1));
-		if (h != NULL && (h->pg_flags & PG_FREE) != 0 &&
-		    h->pg_order >= order)
-			return (h);
-	}
-	return (NULL);
 }
 
 /*
  * Free the aligned block of 2^order allocated pages headed by m, merging
  * with its buddy for as long as the buddy is a whole free block of the
- * same order.  Holds vm_phys_lock; the caller has validated the pages.
+ * same order; the head that loses becomes a tail page.  Holds
+ * vm_phys_lock; the caller has validated the pages.
  */
 static void
 vm_buddy_free(struct vm_page *m, int order)
 {
 	struct vm_page *b;
+	size_t i;
 
+	for (i = 1; i < ((size_t)1 << order); i++)
+		m[i].pg_order = VM_ORDER_TAIL;
 	while (order < VM_MAXORDER) {
 		b = vm_page_bypfn(vm_page_pfn(m) ^ ((uint64_t)1 << order));
 		if (b == NULL || (b->pg_flags & PG_FREE) == 0 ||
 		    b->pg_order != order)
 			break;
 		vm_freelist_remove(b);
-		if (b < m)
+		if (b < m) {
+			m->pg_order = VM_ORDER_TAIL;
 			m = b;
+		} else {
+			b->pg_order = VM_ORDER_TAIL;
+		}
 		order++;
 	}
 	vm_freelist_insert(m, order);
@@ -201,13 +195,14 @@ vm_buddy_free_range(uint64_t spfn, uint64_t epfn)
 
 /*
  * Take a block of exactly 2^order pages, splitting a larger one if
- * needed (the upper halves go back on the lists).  Holds vm_phys_lock.
- * Returns the head or NULL.
+ * needed (the upper halves go back on the lists), and mark its pages
+ * allocated.  Holds vm_phys_lock.  Returns the head or NULL.
  */
 static struct vm_page *
 vm_buddy_alloc(int order)
 {
 	struct vm_page *m;
+	size_t i;
 	int o;
 
 	for (o = order; o < VM_NFREEORDER; o++) {
@@ -223,6 +218,8 @@ vm_buddy_alloc(int order)
 		vm_freelist_insert(vm_page_bypfn(vm_page_pfn(m) +
 		    ((uint64_t)1 << o)), o);
 	}
+	for (i = 0; i < ((size_t)1 << order); i++)
+		m[i].pg_order = VM_ORDER_ALLOC;
 	return (m);
 }
 
@@ -263,7 +260,7 @@ vm_phys_init(struct vm_page *array, vm_paddr_t base, size_t npages)
 		array[i].pg_next = NULL;
 		array[i].pg_prev = NULL;
 		array[i].pg_phys = base + i * PAGE_SIZE;
-		array[i].pg_order = 0;
+		array[i].pg_order = VM_ORDER_ALLOC;
 		array[i].pg_flags = 0;
 		array[i].pg_pad = 0;
 		array[i].pg_npages = 0;
@@ -388,7 +385,7 @@ vm_page_free_contig(struct vm_page *m, size_t npages)
 		KASSERT((m[i].pg_flags & PG_RAM) != 0,
 		    ("vm_page_free: frame %#lx (page %p) is not RAM",
 		    m[i].pg_phys, &m[i]));
-		KASSERT(vm_page_free_head(&m[i]) == NULL,
+		KASSERT(m[i].pg_order == VM_ORDER_ALLOC,
 		    ("vm_page_free: double free of frame %#lx (page %p)",
 		    m[i].pg_phys, &m[i]));
 	}

@@ -124,6 +124,11 @@ host_expect_panic(void (*fn)(void *), void *arg, const char *substr)
 		len += n;
 	buf[len] = '\0';
 	close(fds[0]);
+	/* ATF wants one-line reasons. */
+	for (n = 0; n < (ssize_t)len; n++) {
+		if (buf[n] == '\n')
+			buf[n] = ' ';
+	}
 	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
 	ATF_REQUIRE_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
 	    "expected a panic containing \"%s\"; child status %#x, "

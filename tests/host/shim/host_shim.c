@@ -58,6 +58,16 @@ host_cpu_attach(int cpu)
 	host_mycpu = gd;
 }
 
+/*
+ * crit_exit() to depth zero runs the work that interrupts deferred while
+ * the section was held (LWKT).  A host "CPU" takes no interrupts and has
+ * no scheduler, so there is never any.
+ */
+void
+lwkt_crit_exit_slow(struct thread *td)
+{
+}
+
 void
 host_set_ncpus(int n)
 {
