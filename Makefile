@@ -4,6 +4,7 @@
 #   make run        boot it on the console (ACCEL, SMP, MEM, CMDLINE)
 #   make debug      boot halted with a gdb stub on :1234
 #   make test       run the whole kyua suite, print "tests: N passed, N failed"
+#   make bench      in-kernel benchmarks: TCG instruction counts, KVM cycles
 #   make clean
 
 ACCEL	?= kvm:tcg
@@ -46,14 +47,14 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-sign-compare -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-.PHONY: all kernel tests run debug test deps clean
+.PHONY: all kernel tests run debug test bench deps clean
 all: kernel tests
 
 kernel: $(KERNEL)
 
 $(BUILD)/include/machine:
 	@mkdir -p $(BUILD)/include
-	ln -sfn ../../sys/platform/pc64/include $@
+	ln -sfn $(CURDIR)/sys/platform/pc64/include $@
 
 $(BUILD)/%.o: %.c | $(BUILD)/include/machine
 	@mkdir -p $(dir $@)
@@ -113,6 +114,9 @@ debug: deps kernel
 test: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/runtests.sh "$(BUILD)" "$(ACCEL)"
+
+bench: deps kernel
+	@sh tools/bench.sh $(KERNEL) 2
 
 clean:
 	rm -rf $(BUILD)

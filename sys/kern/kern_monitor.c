@@ -3,8 +3,8 @@
  * run by the boot CPU when no tests were requested.  It is the kernel's
  * only interactive interface until userland exists.
  *
- * Runs in the boot thread with interrupts enabled; it sleeps in the
- * platform's idle wait (hlt) until the UART interrupt queues input.
+ * Runs in thread0 with interrupts enabled; between keystrokes it sleeps
+ * (10 ms polls of the UART's receive ring), so other threads run.
  */
 
 #include <sys/types.h>
@@ -17,6 +17,8 @@
 #include <vm/vm_page.h>
 
 extern const struct ktest __start_ktest_set[], __stop_ktest_set[];
+
+static int monitor_chan;
 
 struct moncmd {
 	const char	*name;
@@ -64,6 +66,12 @@ cmd_tests(void)
 }
 
 static void
+cmd_lwkt(void)
+{
+	lwkt_print_stats();
+}
+
+static void
 cmd_panic(void)
 {
 	panic("requested from the console");
@@ -81,6 +89,8 @@ static const struct moncmd cmds[] = {
 	{ "cpus", "CPUs with APIC ids and timer ticks", cmd_cpus },
 	{ "mem", "physical memory", cmd_mem },
 	{ "uptime", "time since boot", cmd_uptime },
+	{ "lwkt", "per-CPU LWKT counters (switches, IPIs, tokens, msgs)",
+	    cmd_lwkt },
 	{ "tests", "in-kernel tests (boot with ktest=GLOB to run)", cmd_tests },
 	{ "panic", "panic deliberately", cmd_panic },
 	{ "halt", "power off", cmd_halt },
@@ -122,7 +132,8 @@ monitor_run(void)
 		int c = cons_getc();
 
 		if (c < 0) {
-			md_idle_wait();
+			/* Poll the input ring every 10 ms; other threads run. */
+			tsleep(&monitor_chan, 0, "cons", 10000000UL);
 			continue;
 		}
 		if (c == '\r' || c == '\n') {

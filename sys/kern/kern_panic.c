@@ -49,6 +49,7 @@ panic(const char *fmt, ...)
 	kprintf("cpu%d: panic: %s\n", me, panicbuf);
 	kprintf("backtrace:\n");
 	md_backtrace((uint64_t)__builtin_frame_address(0), 0);
+	lwkt_print_stats();
 	if (panic_exit)
 		md_exit(EXIT_FAIL);
 	kprintf("system halted\n");

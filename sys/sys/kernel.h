@@ -23,4 +23,14 @@ void	monitor_run(void) __dead2;
 
 extern bool panic_exit;
 
+/* The per-CPU clock tick (FAST, trap context): timers, passive IPIs. */
+void	hardclock(void);
+/* The IPI-queue interrupt (trap context). */
+void	lwkt_ipiq_intr(void);
+/* Allocate the IPI FIFOs once every CPU is up (lwkt_ipiq.c). */
+void	lwkt_ipiq_init(void);
+/* Trap exit with preemption requested (lwkt_thread.c). */
+struct globaldata;
+void	lwkt_intr_exit(struct globaldata *gd);
+
 #endif /* !_SYS_KERNEL_H_ */

@@ -10,6 +10,7 @@
 void	md_stop_other_cpus(void);
 /* Disable interrupts on this CPU (for good: panic paths). */
 void	md_intr_disable(void);
+void	md_intr_enable(void);
 /*
  * Wait for the next interrupt with interrupts enabled (sti; hlt).  The
  * caller re-checks its condition afterwards.
@@ -25,6 +26,9 @@ void	md_halt(void) __dead2;
 void	md_exit(int code) __dead2;
 /* Print the call chain starting at frame pointer fp, symbolized. */
 void	md_backtrace(uint64_t fp, int skip);
+
+/* Interrupt CPU cpu so that it processes its IPI queues. Any context. */
+void	md_send_ipiq(int cpu);
 
 /* Monotonic nanoseconds since boot; any context, any CPU. */
 uint64_t nanouptime(void);

@@ -14,14 +14,8 @@
 
 #include <sys/types.h>
 #include <sys/globaldata.h>
+#include <sys/_spinlock.h>
 #include <machine/cpufunc.h>
-
-struct spinlock {
-	volatile uint32_t	sl_next;	/* [a] next ticket to hand out */
-	volatile uint32_t	sl_owner;	/* [a] ticket now served */
-};
-
-#define SPINLOCK_INITIALIZER	{ 0, 0 }
 
 static inline void
 spin_init(struct spinlock *sl)

@@ -19,6 +19,7 @@
 #include <sys/systm.h>
 #include <sys/globaldata.h>
 #include <sys/md.h>
+#include <sys/kernel.h>
 #include <machine/cpufunc.h>
 #include <machine/vmparam.h>
 #include <machine/specialreg.h>
@@ -92,9 +93,7 @@ lapic_error_intr(void *arg)
 static void
 lapic_timer_intr(void *arg)
 {
-	struct globaldata *gd = mycpu;
-
-	gd->gd_ticks++;
+	hardclock();
 }
 
 /*

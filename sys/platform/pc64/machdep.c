@@ -87,6 +87,12 @@ md_intr_disable(void)
 }
 
 void
+md_intr_enable(void)
+{
+	cpu_enable_intr();
+}
+
+void
 md_idle_wait(void)
 {
 	cpu_sti_halt();
@@ -319,6 +325,7 @@ kmain(vm_paddr_t start_info_pa)
 	pmap_bootstrap();
 	pmap_init_vm_pages();
 	kmalloc_init();
+	lwkt_init();
 
 	if (acpi_madt_parse() != 0)
 		kprintf("acpi: no usable MADT, running on the boot CPU only\n");
@@ -333,6 +340,7 @@ kmain(vm_paddr_t start_info_pa)
 	cons_intr_init();
 
 	mp_start_aps();
+	lwkt_ipiq_init();
 
 	kprintf("cpus: %d started (%s), memory: %lu MiB usable of %lu MiB "
 	    "mapped\n", ncpus, cpu_has_x2apic ? "x2APIC" : "xAPIC",

@@ -49,7 +49,7 @@ smp_boot_check(void)
 				behind++;
 		if (behind == 0 || nanouptime() > deadline)
 			break;
-		md_idle_wait();
+		tsleep(&before, 0, "ticks", 10000000UL);
 	}
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		struct globaldata *gd = globaldata_find(cpu);

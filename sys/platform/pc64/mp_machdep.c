@@ -9,11 +9,8 @@
  * the trampoline at any time and the trampoline's data words are never
  * shared.  Logical CPU numbers are dense, in MADT order, BSP = 0.
  *
- * smp_call_all() (foundation stage, to be rebuilt on LWKT IPI queues):
- * each CPU has one call slot (md_callfn/md_callarg).  The caller, holding
- * smp_call_lock, fills every other active CPU's slot, sends them a wakeup
- * IPI, runs the function itself and waits until every slot is clear.  An
- * idle CPU runs its slot from its idle loop with interrupts enabled.
+ * smp_call_all() runs a function on every CPU at once in LWKT threads
+ * (one created per CPU) and sleeps until they are all done.
  */
 
 #include <sys/types.h>
@@ -23,6 +20,7 @@
 #include <sys/spinlock.h>
 #include <sys/smp.h>
 #include <sys/md.h>
+#include <sys/kernel.h>
 #include <vm/vm_page.h>
 #include <machine/cpufunc.h>
 #include <machine/vmparam.h>
@@ -40,7 +38,8 @@ extern char boot_pml4[], ap_start64[];
 
 static volatile int ap_started;		/* [a] cpuid of the AP that is up */
 static volatile int ap_go;		/* [a] cpuid the BSP released */
-static struct spinlock smp_call_lock = SPINLOCK_INITIALIZER;
+
+static void ipiq_vector(void *arg);
 
 MALLOC_DEFINE(M_SMP, "smp", "per-CPU data of application processors");
 
@@ -59,12 +58,6 @@ stack_alloc(size_t npages)
 	if (m == NULL)
 		return (0);
 	return (PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m)));
-}
-
-static void
-wakeup_intr(void *arg)
-{
-	/* Nothing: the interrupt only ends a hlt in the idle loop. */
 }
 
 /* Start one AP; returns false (with a message) if it did not come up. */
@@ -131,7 +124,7 @@ mp_start_aps(void)
 	uint32_t bsp = globaldata_find(0)->gd_apicid;
 	size_t len = tramp_end - tramp_start;
 
-	intr_establish_vector(IDT_IPI_WAKEUP, wakeup_intr, NULL);
+	intr_establish_vector(IDT_IPIQ, ipiq_vector, NULL);
 	memcpy((void *)PHYS_TO_DMAP(TRAMP_BASE), tramp_start, len);
 	TRAMP_SET(tramp_cr3, (uint32_t)(uint64_t)boot_pml4);
 	TRAMP_SET(tramp_efer, pg_nx != 0 ? EFER_NXE : 0);
@@ -144,24 +137,6 @@ mp_start_aps(void)
 			break;
 		if (mp_start_one(ncpus, madt.cpu_apicid[i]))
 			ncpus++;
-	}
-}
-
-static void __dead2
-ap_idle(struct globaldata *gd)
-{
-	for (;;) {
-		void (*fn)(void *);
-
-		cpu_disable_intr();
-		fn = __atomic_load_n(&gd->gd_md.md_callfn, __ATOMIC_ACQUIRE);
-		if (fn == NULL) {
-			cpu_sti_halt();
-			continue;
-		}
-		cpu_enable_intr();
-		fn(gd->gd_md.md_callarg);
-		__atomic_store_n(&gd->gd_md.md_callfn, NULL, __ATOMIC_RELEASE);
 	}
 }
 
@@ -181,37 +156,68 @@ ap_entry(struct globaldata *gd)
 	while (__atomic_load_n(&ap_go, __ATOMIC_ACQUIRE) != cpu)
 		cpu_pause();
 	lapic_timer_start();
+	gd->gd_idlethread.td_kstack = gd->gd_idlestack;
+	gd->gd_idlethread.td_kstack_size = KSTACK_PAGES * PAGE_SIZE;
+	lwkt_init_cpu(gd);
 	__atomic_or_fetch(&smp_active_mask, CPUMASK(cpu), __ATOMIC_RELEASE);
-	ap_idle(gd);
+	cpu_enable_intr();
+	lwkt_idle_loop();
 }
 
+struct callall {
+	void		(*fn)(void *);
+	void		*arg;
+	volatile int	remaining;	/* [a] threads still running fn */
+};
+
+static void
+callall_thread(void *arg)
+{
+	struct callall *ca = arg;
+
+	ca->fn(ca->arg);
+	if (__atomic_sub_fetch(&ca->remaining, 1, __ATOMIC_ACQ_REL) == 0)
+		wakeup(ca);
+}
+
+/*
+ * One thread per active CPU runs fn; the caller sleeps until all are
+ * done.  A CPU for which no thread can be created (memory) runs fn in
+ * the caller instead, so fn still runs once per CPU.
+ */
 void
 smp_call_all(void (*fn)(void *), void *arg)
 {
-	cpumask_t others;
-	int me;
+	cpumask_t mask = __atomic_load_n(&smp_active_mask, __ATOMIC_ACQUIRE);
+	struct callall ca = { fn, arg, __builtin_popcountll(mask) };
 
-	spin_lock(&smp_call_lock);
-	me = mycpuid;
-	others = __atomic_load_n(&smp_active_mask, __ATOMIC_ACQUIRE) &
-	    ~CPUMASK(me);
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		struct globaldata *gd;
+		if ((mask & CPUMASK(cpu)) == 0)
+			continue;
+		if (lwkt_create(callall_thread, &ca, cpu, TDPRI_KERN, 0, 0,
+		    "callall") == NULL) {
+			kprintf("smp_call_all: no thread for cpu%d, running "
+			    "it here\n", cpu);
+			callall_thread(&ca);
+		}
+	}
+	while (__atomic_load_n(&ca.remaining, __ATOMIC_ACQUIRE) != 0) {
+		tsleep_interlock(&ca);
+		if (__atomic_load_n(&ca.remaining, __ATOMIC_ACQUIRE) == 0)
+			break;
+		tsleep(&ca, PINTERLOCKED, "callall", 0);
+	}
+}
 
-		if ((others & CPUMASK(cpu)) == 0)
-			continue;
-		gd = globaldata_find(cpu);
-		gd->gd_md.md_callarg = arg;
-		__atomic_store_n(&gd->gd_md.md_callfn, fn, __ATOMIC_RELEASE);
-		lapic_ipi_vector(gd->gd_apicid, IDT_IPI_WAKEUP);
-	}
-	fn(arg);
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		if ((others & CPUMASK(cpu)) == 0)
-			continue;
-		while (__atomic_load_n(&globaldata_find(cpu)->gd_md.md_callfn,
-		    __ATOMIC_ACQUIRE) != NULL)
-			cpu_pause();
-	}
-	spin_unlock(&smp_call_lock);
+/* md_send_ipiq: the hardware side of an IPI message. */
+void
+md_send_ipiq(int cpu)
+{
+	lapic_ipi_vector(globaldata_find(cpu)->gd_apicid, IDT_IPIQ);
+}
+
+static void
+ipiq_vector(void *arg)
+{
+	lwkt_ipiq_intr();
 }

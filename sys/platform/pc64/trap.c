@@ -18,6 +18,7 @@
 #include <sys/globaldata.h>
 #include <sys/cons.h>
 #include <sys/md.h>
+#include <sys/kernel.h>
 #include <machine/cpufunc.h>
 #include <machine/frame.h>
 #include <machine/trap.h>
@@ -152,21 +153,34 @@ trap_exception(struct trapframe *tf)
 	    tf->tf_rip);
 }
 
+/*
+ * Interrupts: the handler runs with gd_intr_nesting raised (so it cannot
+ * switch threads or take tokens) and is acknowledged before we consider
+ * preemption: an interrupt thread that preempts runs with the local APIC
+ * open for further interrupts.
+ */
 void
 trap(struct trapframe *tf)
 {
 	int vec = (int)tf->tf_trapno;
+	struct globaldata *gd;
 
 	if (vec < 32) {
 		trap_exception(tf);
 		return;
 	}
+	gd = mycpu;
+	gd->gd_intr_nesting++;
 	if (intr_handlers[vec].fn != NULL)
 		intr_handlers[vec].fn(intr_handlers[vec].arg);
 	else if (vec != IDT_SPURIOUS)
-		kprintf("cpu%d: stray interrupt %d\n", mycpuid, vec);
+		kprintf("cpu%d: stray interrupt %d\n", gd->gd_cpuid, vec);
 	if (vec != IDT_SPURIOUS)
 		lapic_eoi();
+	gd->gd_intr_nesting--;
+	if (gd->gd_intr_nesting == 0 && gd->gd_curthread->td_critcount == 0 &&
+	    (gd->gd_reqflags & RQF_PREEMPT))
+		lwkt_intr_exit(gd);
 }
 
 extern char __kernel_end[];

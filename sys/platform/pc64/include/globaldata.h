@@ -37,12 +37,16 @@ struct md_globaldata {
 	void		*md_callarg;			/* [a] */	/* [L] armed trap catcher or NULL */
 };
 
+/*
+ * volatile: the compiler must not reuse a value read before a call,
+ * because the thread may have moved to another CPU (lwkt_migrate) in it.
+ */
 static __always_inline inline struct globaldata *
 md_mycpu(void)
 {
 	struct globaldata *gd;
 
-	__asm__ ("movq %%gs:0, %0" : "=r"(gd));
+	__asm__ __volatile__("movq %%gs:0, %0" : "=r"(gd));
 	return (gd);
 }
 

@@ -5,7 +5,7 @@
  *   0x00-0x1f	CPU exceptions
  *   0x20	local APIC timer (FAST: runs in trap context)
  *   0x30-0x4f	I/O APIC pins (GSI 0-31), vector = 0x30 + GSI
- *   0xf0	wakeup / smp_call_all IPI
+ *   0xf0	IPI message queue (lwkt_ipiq.c)
  *   0xfe	APIC error
  *   0xff	spurious
  * Panic stops other CPUs with NMIs, not a vector.
@@ -18,7 +18,7 @@
 #define IDT_TIMER	0x20
 #define IDT_IOAPIC_BASE	0x30
 #define IDT_IOAPIC_MAX	32
-#define IDT_IPI_WAKEUP	0xf0
+#define IDT_IPIQ	0xf0
 #define IDT_APIC_ERROR	0xfe
 #define IDT_SPURIOUS	0xff
 

@@ -79,6 +79,11 @@ int		acpi_madt_parse(void);
 void		mp_start_aps(void);
 void		ap_entry(struct globaldata *gd) __dead2;
 
+/* swtch.S, vm_machdep.c */
+struct thread;
+void		cpu_switch_to(struct thread *old, struct thread *new);
+void		cpu_thread_setup(struct thread *td);
+
 /* clock.c */
 void		tsc_calibrate(void);
 void		clock_ap_sync(void);
