@@ -52,6 +52,13 @@ static void lwkt_migrate_ipi(void *arg1, uint64_t arg2);
 static void lwkt_schedule_local(struct globaldata *gd, struct thread *td);
 
 static struct thread thread0;		/* the BSP's boot thread */
+static volatile int lwkt_nthreads;	/* [a] threads with an allocated stack */
+
+int
+lwkt_thread_count(void)
+{
+	return (__atomic_load_n(&lwkt_nthreads, __ATOMIC_ACQUIRE));
+}
 
 /* --- run queues: this CPU, critical section --- */
 
@@ -176,6 +183,7 @@ lwkt_create(void (*func)(void *), void *arg, int cpu, int pri,
 		kfree(td, M_THREAD);
 		return (NULL);
 	}
+	__atomic_add_fetch(&lwkt_nthreads, 1, __ATOMIC_RELAXED);
 	thread_init_common(td, gd, pri, name);
 	td->td_kstack = PHYS_TO_DMAP(VM_PAGE_TO_PHYS(m));
 	td->td_kstack_size = KSTACK_PAGES * PAGE_SIZE;
@@ -197,6 +205,7 @@ lwkt_free_thread(struct thread *td)
 	vm_page_free_contig(PHYS_TO_VM_PAGE(DMAP_TO_PHYS(td->td_kstack)),
 	    td->td_kstack_size / PAGE_SIZE);
 	kfree(td, M_THREAD);
+	__atomic_sub_fetch(&lwkt_nthreads, 1, __ATOMIC_RELEASE);
 }
 
 /*
@@ -360,14 +369,16 @@ lwkt_yield(void)
 static void
 lwkt_preempt(struct globaldata *gd)
 {
-	struct thread *td = gd->gd_curthread, *ntd;
+	struct thread *td = gd->gd_curthread, *ntd = NULL;
 	uint32_t mask;
 
 	__atomic_and_fetch(&gd->gd_reqflags, ~RQF_PREEMPT, __ATOMIC_RELAXED);
 	if (td->td_critcount != 0 || gd->gd_intr_nesting != 0)
 		return;
+	/* The scan and the token acquisition must not be interrupted. */
+	crit_enter_td(td);
 	mask = gd->gd_runqmask & ~((2U << td->td_pri) - 1);
-	while (mask != 0) {
+	while (mask != 0 && ntd == NULL) {
 		int pri = 31 - __builtin_clz(mask);
 		struct thread *head = gd->gd_runq[pri], *t = head;
 
@@ -377,19 +388,19 @@ lwkt_preempt(struct globaldata *gd)
 			    TDF_INTTHREAD && (t->td_toks_count == 0 ||
 			    lwkt_token_acquire_all(t))) {
 				ntd = t;
-				goto found;
+				break;
 			}
 			t = t->td_next;
 		} while (t != head);
 	}
-	return;
-found:
-	crit_enter_td(td);
-	ntd->td_preempted = td;
-	ntd->td_flags |= TDF_PREEMPTING;
-	gd->gd_cnt.preemptions++;
-	lwkt_switch_to(gd, td, ntd);
-	--td->td_critcount;		/* no deferred-work check: caller does */
+	if (ntd != NULL) {
+		ntd->td_preempted = td;
+		ntd->td_flags |= TDF_PREEMPTING;
+		gd->gd_cnt.preemptions++;
+		lwkt_switch_to(gd, td, ntd);
+	}
+	/* Runs whatever interrupts deferred meanwhile. */
+	crit_exit_td(td);
 }
 
 /*

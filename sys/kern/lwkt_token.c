@@ -26,8 +26,8 @@
  *    everything the thread holds before it waits, and lwkt_switch() gives
  *    it the CPU again only once all its tokens could be had together.
  *  - No livelock among threads that want overlapping sets of tokens (the
- *    strategy is below), and no barging: a token someone is waiting for
- *    goes to a waiter, not to a thread that shows up later.
+ *    strategy is below), and (within a bound) no barging: a token someone
+ *    is waiting for goes to a waiter, not to a thread that shows up later.
  *
  * What it costs: an uncontended acquisition is one locked cmpxchg on the
  * token and a scan of the (short) td_toks array; a release is one locked
@@ -36,12 +36,13 @@
  * ever spins holding a token.
  *
  * Representation.  struct lwkt_token (sys/sys/thread.h):
- *	t_count	bit 0		TOK_EXCL: held exclusively
- *		bits 1-62	number of shared holders, in units of TOK_SHINC
- *		bit 63		TOK_WANTED (private to this file): a thread
- *				failed to get the token and is waiting for it
- *	t_ref	the exclusive holder (set after TOK_EXCL is taken, cleared
- *		before it is dropped); NULL when not held exclusively
+ *	t_count	bit 0	  TOK_EXCL: held exclusively
+ *		bits 1-62 number of shared holders (units of TOK_SHINC)
+ *		bit 63	  TOK_WANTED (private to this file): a thread
+ *			  failed to get the token and waits for it
+ *	t_ref	the exclusive holder (set after TOK_EXCL is taken,
+ *		cleared before it is dropped); NULL when not held
+ *		exclusively
  * Every change to t_count is a locked instruction; acquisitions are
  * compare-and-swap loops (8 bytes: no cmpxchg16b, which this machine's
  * KVM cannot emulate).  TOK_EXCL is only ever set when no one else holds
@@ -64,10 +65,11 @@
  * lwkt_reltoken() drops the most recent reference to the token named.
  *
  * Reference flags (struct lwkt_tokref, tr_flags): TR_EXCL, TR_HELD, and
- * the private TR_WAITED below.  While a thread runs, all of its
- * references are TR_HELD; while it is switched out (not merely
- * preempted) none is.  TR_HELD is set and cleared for all references to
- * one token together.
+ * the private TR_WAITED and refusal count below.  While a thread runs,
+ * all of its references are TR_HELD; while it is switched out (not
+ * merely preempted) none is.  TR_HELD is set and cleared for all
+ * references to one token together, so the thread's hold on a token is
+ * always the strongest mode among its TR_HELD references to it.
  *
  * Livelock and fairness strategy:
  *  (1) Canonical order.  lwkt_token_acquire_all() takes a thread's tokens
@@ -100,13 +102,15 @@
  *      little but never blocks anybody for good.  lwkt_trytoken()
  *      neither sets nor honours it.
  *  (4) A waiting thread stays on its run queue with TDF_TOKWAIT set (by
- *      acquire_all when it fails, cleared when it succeeds).  lwkt_switch()
- *      tries it again at every scheduling decision of its CPU, and the
- *      idle loop backs off with cpu_pause() between rounds while runnable
- *      threads wait for tokens held on other CPUs.  A contended
- *      lwkt_gettoken() enters the scheduler through lwkt_yield(), so the
- *      waiter goes behind the other threads of its priority and a
- *      same-CPU waiter that was already queued gets the token first.
+ *      acquire_all when it fails, cleared when it succeeds).  Nothing is
+ *      signalled when a token is released: the scheduler of the waiter's
+ *      CPU (lwkt_thread.c) tries acquire_all again at each of its
+ *      decisions, and its idle loop backs off with cpu_pause() between
+ *      rounds while runnable threads wait for tokens held on other CPUs.
+ *      A contended lwkt_gettoken() enters the scheduler through
+ *      lwkt_yield(), so the waiter goes behind the other threads of its
+ *      priority and a same-CPU waiter that was already queued is tried
+ *      first.
  * Starvation remains possible in principle (a waiter that is always
  * unlucky in the race against other waiters), but not livelock: some
  * thread always gets its whole set.
@@ -143,7 +147,7 @@
 #define TR_WAITED	0x100
 #define TR_REFUSAL1	0x10000		/* one refusal */
 #define TR_REFUSALS	0xff0000	/* refusal count */
-#define TOK_MAXREFUSALS	16		/* then it counts as a waiter */
+#define TOK_MAXREFUSALS	16		/* then it is a waiter */
 CTASSERT(((TR_WAITED | TR_REFUSALS) & (TR_EXCL | TR_HELD)) == 0);
 CTASSERT(TOK_MAXREFUSALS * TR_REFUSAL1 <= TR_REFUSALS);
 CTASSERT((TOK_WANTED & (TOK_EXCL | TOK_SHINC)) == 0);
@@ -174,20 +178,16 @@ lwkt_token_init(struct lwkt_token *tok, const char *desc)
 
 /* --- per-thread bookkeeping: td's CPU, critical section --- */
 
-/*
- * The strongest mode among td's references to tok that carry all of the
- * flags in need: need = TR_HELD gives what td holds now, need = 0 what
- * it wants.
- */
+/* How td holds tok now: the strongest mode among its TR_HELD references. */
 static int
-tok_mode(thread_t td, struct lwkt_token *tok, int need)
+tok_held_mode(thread_t td, struct lwkt_token *tok)
 {
 	int mode = HOLD_NONE;
 
 	for (int i = 0; i < td->td_toks_count; i++) {
 		struct lwkt_tokref *ref = &td->td_toks[i];
 
-		if (ref->tr_tok != tok || (ref->tr_flags & need) != need)
+		if (ref->tr_tok != tok || (ref->tr_flags & TR_HELD) == 0)
 			continue;
 		if (ref->tr_flags & TR_EXCL)
 			return (HOLD_EXCL);
@@ -196,16 +196,13 @@ tok_mode(thread_t td, struct lwkt_token *tok, int need)
 	return (mode);
 }
 
-/* Set, then clear, flags on every one of td's references to tok. */
+/* Clear TR_HELD on every one of td's references to tok. */
 static void
-tok_setflags(thread_t td, struct lwkt_token *tok, int set, int clear)
+tok_clear_held(thread_t td, struct lwkt_token *tok)
 {
-	for (int i = 0; i < td->td_toks_count; i++) {
-		struct lwkt_tokref *ref = &td->td_toks[i];
-
-		if (ref->tr_tok == tok)
-			ref->tr_flags = (ref->tr_flags | set) & ~clear;
-	}
+	for (int i = 0; i < td->td_toks_count; i++)
+		if (td->td_toks[i].tr_tok == tok)
+			td->td_toks[i].tr_flags &= ~TR_HELD;
 }
 
 /*
@@ -344,8 +341,8 @@ lwkt_token_release_all(thread_t td)
 
 		if ((ref->tr_flags & TR_HELD) == 0)
 			continue;
-		mode = tok_mode(td, tok, TR_HELD);
-		tok_setflags(td, tok, 0, TR_HELD);
+		mode = tok_held_mode(td, tok);
+		tok_clear_held(td, tok);
 		tok_release(tok, td, mode);
 	}
 }
@@ -382,7 +379,7 @@ lwkt_token_acquire_all(thread_t td)
 		return (true);
 	}
 	if (held != 0)
-		lwkt_token_release_all(td);	/* all or none, from scratch */
+		lwkt_token_release_all(td);	/* all or none: restart */
 
 	/* The distinct tokens, sorted by address, with their modes. */
 	n = 0;
@@ -473,7 +470,7 @@ lwkt_gettoken_mode(struct lwkt_token *tok, bool excl)
 	KASSERT(td->td_toks_count < LWKT_MAXTOKENS,
 	    ("lwkt_gettoken(%s): %s holds too many tokens", tok->t_desc,
 	    td->td_name));
-	held = tok_mode(td, tok, TR_HELD);
+	held = tok_held_mode(td, tok);
 	ref = &td->td_toks[td->td_toks_count++];
 	ref->tr_tok = tok;
 	ref->tr_flags = excl ? TR_EXCL : 0;
@@ -493,9 +490,35 @@ lwkt_gettoken_mode(struct lwkt_token *tok, bool excl)
 	crit_exit_td(td);
 }
 
+/*
+ * Fast path: the token is free (t_count == 0: no holder, no waiter, so
+ * in particular not held by us) and we have a free slot.  One compare-
+ * and-swap, no critical section: nothing that can interrupt us here
+ * looks at curthread's td_toks (a preempting interrupt thread only
+ * acquires for itself, and switching back to us does not release ours),
+ * and we cannot switch voluntarily in the middle.  Anything else takes
+ * the general path.
+ */
 void
 lwkt_gettoken(struct lwkt_token *tok)
 {
+	struct globaldata *gd = mycpu;
+	thread_t td = gd->gd_curthread;
+	int n = td->td_toks_count;
+	uint64_t c = 0;
+
+	KASSERT(gd->gd_intr_nesting == 0,
+	    ("lwkt_gettoken(%s) in interrupt context", tok->t_desc));
+	if (__predict_true(n < LWKT_MAXTOKENS) &&
+	    __atomic_compare_exchange_n(&tok->t_count, &c, TOK_EXCL, false,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&tok->t_ref, td, __ATOMIC_RELAXED);
+		td->td_toks[n].tr_tok = tok;
+		td->td_toks[n].tr_flags = TR_EXCL | TR_HELD;
+		cpu_ccfence();
+		td->td_toks_count = n + 1;
+		return;
+	}
 	lwkt_gettoken_mode(tok, true);
 }
 
@@ -526,7 +549,7 @@ lwkt_trytoken(struct lwkt_token *tok)
 	KASSERT(td->td_toks_count < LWKT_MAXTOKENS,
 	    ("lwkt_trytoken(%s): %s holds too many tokens", tok->t_desc,
 	    td->td_name));
-	held = tok_mode(td, tok, TR_HELD);
+	held = tok_held_mode(td, tok);
 	if (held != HOLD_EXCL && tok_acquire(tok, td, true, ACQ_TRY,
 	    held == HOLD_SHARED ? TOK_SHINC : 0) != ACQ_GOT) {
 		crit_exit_td(td);
@@ -545,8 +568,8 @@ lwkt_trytoken(struct lwkt_token *tok)
  * shared when the last exclusive reference goes and shared ones remain.
  * Never blocks.  Panics if curthread has no reference to tok.
  */
-void
-lwkt_reltoken(struct lwkt_token *tok)
+static __noinline void
+lwkt_reltoken_slow(struct lwkt_token *tok)
 {
 	thread_t td = curthread;
 	int i, was, now;
@@ -560,16 +583,46 @@ lwkt_reltoken(struct lwkt_token *tok)
 	KASSERT(td->td_toks[i].tr_flags & TR_HELD,
 	    ("lwkt_reltoken: %s: reference to %s not held", td->td_name,
 	    tok->t_desc));
-	was = tok_mode(td, tok, TR_HELD);
+	was = tok_held_mode(td, tok);
 	memmove(&td->td_toks[i], &td->td_toks[i + 1],
 	    (td->td_toks_count - i - 1) * sizeof(td->td_toks[0]));
 	td->td_toks_count--;
-	now = tok_mode(td, tok, TR_HELD);
+	now = tok_held_mode(td, tok);
 	if (now == HOLD_NONE)
 		tok_release(tok, td, was);
 	else if (was == HOLD_EXCL && now == HOLD_SHARED)
 		tok_downgrade(tok, td);
 	crit_exit_td(td);
+}
+
+/*
+ * Fast path: the most recent reference is the only one to tok and it is
+ * a held exclusive one (the common unnested get/release pair).  Drop the
+ * reference, then the token; clearing TOK_EXCL keeps TOK_WANTED for the
+ * waiters.  Same reasoning as lwkt_gettoken for skipping the critical
+ * section.
+ */
+void
+lwkt_reltoken(struct lwkt_token *tok)
+{
+	thread_t td = curthread;
+	int n = td->td_toks_count, i;
+
+	if (__predict_true(n > 0) && td->td_toks[n - 1].tr_tok == tok &&
+	    td->td_toks[n - 1].tr_flags == (TR_EXCL | TR_HELD)) {
+		for (i = n - 2; i >= 0; i--)
+			if (td->td_toks[i].tr_tok == tok)
+				break;
+		if (__predict_true(i < 0)) {
+			td->td_toks_count = n - 1;
+			cpu_ccfence();
+			__atomic_store_n(&tok->t_ref, NULL, __ATOMIC_RELAXED);
+			__atomic_fetch_and(&tok->t_count, ~TOK_EXCL,
+			    __ATOMIC_RELEASE);
+			return;
+		}
+	}
+	lwkt_reltoken_slow(tok);
 }
 
 /* True if curthread holds tok (exclusively, if excl).  Any thread. */
@@ -580,7 +633,7 @@ lwkt_token_is_held(struct lwkt_token *tok, bool excl)
 	int mode;
 
 	crit_enter_td(td);
-	mode = tok_mode(td, tok, TR_HELD);
+	mode = tok_held_mode(td, tok);
 	crit_exit_td(td);
 	if (mode == HOLD_EXCL)
 		KASSERT(tok->t_ref == td, ("lwkt token %s: %s holds it but "

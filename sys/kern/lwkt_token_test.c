@@ -18,12 +18,13 @@
  *   tok_try		(e) lwkt_trytoken fails while a running thread holds
  *			the token, succeeds once it is released or its holder
  *			is blocked, and leaves nothing behind when it fails
- *   tok_block		(f) a holder blocks; another thread takes the token
- *			meanwhile; the first resumes holding it again, and
- *			only after the other released it
- *   tok_intr		an interrupt thread that preempts a holder cannot get
- *			the token (atomicity through preemption), and gets it
- *			before the holder can take it back (no barging)
+ *   tok_block		(f) a holder blocks; another thread takes the
+ *			token meanwhile; the first resumes holding it
+ *			again, and only after the other released it
+ *   tok_intr		an interrupt thread that preempts a holder cannot
+ *			get the token (atomicity through preemption), and
+ *			gets it before the holder can take it back (no
+ *			barging)
  *
  * Worker threads are created with lwkt_create on every CPU; the test
  * body (the BSP's boot thread) sleeps until they are done.  Loops are
@@ -168,8 +169,9 @@ tt_join(void)
 			    TT_JOIN_NS / 1000000000UL);
 			for (int i = 0; i < TT_MAXW; i++)
 				if (tt_w[i].w_iters != 0)
-					ktest_log("worker %d cpu%d: %lu iterations",
-					    i, tt_w[i].w_cpu, tt_w[i].w_iters);
+					ktest_log("worker %d cpu%d: %lu "
+					    "iterations", i, tt_w[i].w_cpu,
+					    tt_w[i].w_iters);
 			lwkt_print_stats();
 			__atomic_store_n(&tt_stop, 1, __ATOMIC_RELEASE);
 			deadline = nanouptime() + 5000000000UL;
@@ -193,8 +195,8 @@ tt_log_iters(const char *what, int n)
 		max = MAX(max, tt_w[i].w_iters);
 		sum += tt_w[i].w_iters;
 	}
-	ktest_log("%s: %d threads, %lu iterations (min %lu, max %lu per thread)",
-	    what, n, sum, min, max);
+	ktest_log("%s: %d threads, %lu iterations (min %lu, max %lu per "
+	    "thread)", what, n, sum, min, max);
 }
 
 /*
@@ -232,7 +234,7 @@ tt_segment(struct tt_cell *c, int work)
 /* --- tok_basic --- */
 
 KTEST(tok_basic,
-    "recursion, shared and exclusive mixed, upgrade, downgrade, any release order")
+    "recursion, mixed modes, upgrade, downgrade, release in any order")
 {
 	static struct lwkt_token a, b, c;
 	thread_t td = curthread;
@@ -303,7 +305,7 @@ KTEST(tok_basic,
 
 	/* Fill every slot, then release in a scrambled order. */
 	for (int i = base; i < LWKT_MAXTOKENS; i++) {
-		struct lwkt_token *t = (i % 3 == 0) ? &a : (i % 3 == 1) ? &b : &c;
+		struct lwkt_token *t = i % 3 == 0 ? &a : i % 3 == 1 ? &b : &c;
 
 		if (i & 1)
 			lwkt_gettoken_shared(t);
@@ -378,7 +380,7 @@ mx_worker(void *arg)
 }
 
 KTEST_SMP(tok_mutex, "1,4",
-    "(a) non-atomic counter under one token on every CPU, holders block; count exact")
+    "(a) non-atomic counter under one token, all CPUs, holders block")
 {
 	uint64_t cont0 = tt_contention();
 	int n = MIN(3 * ncpus, TT_MAXW);
@@ -514,7 +516,7 @@ sh_worker(void *arg)
 }
 
 KTEST_SMP(tok_shared, "1,4",
-    "(b) shared holders never run with an exclusive holder; writers exclude all")
+    "(b) shared holders never run with an exclusive one; writers exclude all")
 {
 	uint64_t cont0 = tt_contention();
 	int n = MIN(3 * ncpus, TT_MAXW);
@@ -564,7 +566,7 @@ ord_worker(void *arg)
 			idx[m] = (start + m * step) % ORD_NTOK;
 			lwkt_gettoken(&ord_tok[idx[m]]);
 			if (m == 0)
-				tt_work(32);	/* let others grab the rest */
+				tt_work(32);	/* others grab the rest */
 		}
 		for (int m = 0; m < k; m++) {
 			tt_segment(&ord_cell[idx[m]], 16);
@@ -590,7 +592,7 @@ ord_worker(void *arg)
 }
 
 KTEST_SMP(tok_order, "1,4",
-    "(c) four tokens taken in all orders on every CPU: no deadlock, exclusion holds")
+    "(c) four tokens taken in all orders on all CPUs: no deadlock, exclusion")
 {
 	uint64_t cont0 = tt_contention();
 	int n = MIN(3 * ncpus, TT_MAXW);
@@ -633,7 +635,7 @@ lv_worker(void *arg)
 	second = (w->w_id & 1) ? &lv_a : &lv_b;
 	for (i = 0; tt_more(i, 50); i++) {
 		lwkt_gettoken(first);
-		tt_work(16);		/* hold one, then ask for the other */
+		tt_work(16);		/* hold one, then want the other */
 		lwkt_gettoken(second);
 		tt_segment(&lv_cell, 16);
 		w->w_segs++;
@@ -809,7 +811,7 @@ static volatile int blk_b_released;	/* [a] B is about to release */
 #define BLK_A_HOLDS	1	/* A holds the tokens and sleeps */
 #define BLK_B_DONE	2	/* B used blk_tok and woke A */
 
-static int blk_mode;			/* [I] 0 excl, 1 shared, 2 two tokens */
+static int blk_mode;		/* [I] 0 excl, 1 shared, 2 two tokens */
 
 static void
 blk_wait_state(int want)
@@ -876,7 +878,7 @@ blk_b(void *arg)
 }
 
 KTEST_SMP(tok_block, "1,4",
-    "(f) a holder blocks, another takes the token, the first resumes holding it")
+    "(f) a holder blocks, another takes the token, the first gets it back")
 {
 	int runs = 0;
 
@@ -976,7 +978,7 @@ it_holder(void *arg)
 }
 
 KTEST_SMP(tok_intr, "1,4",
-    "an interrupt thread cannot take a token from the thread it preempted, and then goes first")
+    "interrupt thread blocks on the preempted holder's token, then goes first")
 {
 	int cpu = ncpus - 1;
 

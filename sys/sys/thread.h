@@ -268,6 +268,8 @@ struct lwkt_stats {
 
 /* Print every CPU's counters (console command "lwkt", panic). */
 void	lwkt_print_stats(void);
+/* Threads created by lwkt_create and not yet freed. */
+int	lwkt_thread_count(void);
 /* Start-up: BSP (lwkt_init) and each CPU's idle thread. */
 void	lwkt_init(void);
 void	lwkt_init_cpu(struct globaldata *gd) ;

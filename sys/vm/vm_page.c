@@ -296,13 +296,14 @@ vm_phys_add_free(vm_paddr_t start, vm_paddr_t end)
 	    start, end));
 
 	spin_lock(&vm_phys_lock);
+	/*
+	 * One pass (boot cost matters under emulation): a frame added twice
+	 * panics before the range reaches the free lists.
+	 */
 	for (pfn = spfn; pfn < epfn; pfn++) {
 		m = vm_page_bypfn(pfn);
 		KASSERT((m->pg_flags & PG_RAM) == 0,
 		    ("vm_phys_add_free: frame %#lx added twice", m->pg_phys));
-	}
-	for (pfn = spfn; pfn < epfn; pfn++) {
-		m = vm_page_bypfn(pfn);
 		vm_page_setflags(m, m->pg_flags | PG_RAM);
 	}
 	vm_total_pages += epfn - spfn;

@@ -76,8 +76,16 @@ avail_exclude(vm_paddr_t s, vm_paddr_t e)
  * boot at all, which is the one case where there is nobody to return an
  * error to.
  */
+static vm_paddr_t boot_alloc_raw(size_t npages, vm_paddr_t below, bool zero);
+
 vm_paddr_t
 boot_alloc_pages(size_t npages, vm_paddr_t below)
+{
+	return (boot_alloc_raw(npages, below, true));
+}
+
+static vm_paddr_t
+boot_alloc_raw(size_t npages, vm_paddr_t below, bool zero)
 {
 	size_t len = npages * PAGE_SIZE;
 
@@ -90,7 +98,8 @@ boot_alloc_pages(size_t npages, vm_paddr_t below)
 			vm_paddr_t pa = m->ms_start;
 
 			m->ms_start += len;
-			memset((void *)PHYS_TO_DMAP(pa), 0, len);
+			if (zero)
+				memset((void *)PHYS_TO_DMAP(pa), 0, len);
 			return (pa);
 		}
 	}
@@ -191,7 +200,8 @@ pmap_init_vm_pages(void)
 	size_t bytes = npages * sizeof(struct vm_page);
 	vm_paddr_t pa;
 
-	pa = boot_alloc_pages(howmany(bytes, PAGE_SIZE), phys_max);
+	/* Not zeroed: vm_phys_init writes every field of every entry. */
+	pa = boot_alloc_raw(howmany(bytes, PAGE_SIZE), phys_max, false);
 	boot_alloc_done = true;
 	vm_phys_init((struct vm_page *)PHYS_TO_DMAP(pa), 0, npages);
 	for (int i = 0; i < navail; i++)
