@@ -11,7 +11,7 @@
 #
 # kyua keeps its results and log under BUILD/kyua, overwritten on each
 # run, so nothing piles up in $HOME; --config=none keeps a personal
-# kyua.conf out of it.  Set KYUA_PARALLELISM=N to run N cases at once.
+# kyua.conf out of it.  Set KYUA_PARALLELISM=N to run N cases at once (default: the number of host CPUs).
 #
 # Output: kyua's per-case lines, then (only when something failed or
 # broke) kyua's verbose report of those cases with their stdout and stderr,
@@ -39,6 +39,8 @@ mkdir -p "$state" || exit 2
 rm -f "$results" "$log"
 
 kyua_failed=0
+# Cases run in parallel, one per host CPU by default: each is its own QEMU.
+parallelism=${KYUA_PARALLELISM:-$(nproc 2>/dev/null || echo 1)}
 
 # kyua CMD...: kyua with our configuration and log.
 kyua_run()
@@ -46,7 +48,7 @@ kyua_run()
 	kyua --config=none --logfile="$log" \
 	    -v test_suites.dfly.kernel="$build/kernel.elf" \
 	    -v test_suites.dfly.accel="$accel" \
-	    ${KYUA_PARALLELISM:+-v parallelism="$KYUA_PARALLELISM"} "$@"
+	    -v parallelism="$parallelism" "$@"
 }
 
 cd "$top" || exit 2

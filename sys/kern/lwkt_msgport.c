@@ -32,7 +32,9 @@
  *			 owner may receive from it or wait on it.
  *   spin port		 queue under mp_spin; any thread may receive or wait,
  *			 sleeping with tsleep_interlock + tsleep so that no
- *			 wakeup is lost.
+ *			 wakeup is lost.  Each arrival wakes one sleeper
+ *			 (the waiter of that reply, else one receiver), not
+ *			 all of them.
  *   serializer port	 putport runs the port's dispatch function at once,
  *			 in the caller's context, when no one else is running
  *			 it, and returns its result; otherwise it queues the
@@ -568,71 +570,118 @@ lwkt_initport_thread(lwkt_port_t port, struct thread *td)
 /* --- spin ports --- */
 
 /*
- * Note that someone must be woken, clearing the flag.  Under mp_spin;
- * the caller calls wakeup(port) after dropping it.
+ * A thread sleeping on a spin port, on its own stack, linked on
+ * mp_waiters while it sleeps.  It sleeps on its own address, so an
+ * arrival wakes exactly one thread: the lwkt_waitmsg waiter of that very
+ * message if there is one, otherwise one lwkt_waitport waiter (the
+ * classic signal-per-item condition variable: each woken waiter rechecks
+ * the queue, so no item is stranded while a waiter sleeps).
  */
-static bool
-spin_port_waiters(lwkt_port_t port)
+struct lwkt_waiter {
+	struct lwkt_waiter *w_next;	/* [mp_spin] */
+	struct lwkt_waiter *w_prev;	/* [mp_spin] */
+	lwkt_msg_t	w_msg;		/* [I] awaited reply; NULL: any message */
+	bool		w_linked;	/* [mp_spin] on mp_waiters */
+};
+
+static void
+spin_waiter_unlink(lwkt_port_t port, struct lwkt_waiter *w)
 {
-	if ((port->mp_flags & MSGPORTF_WAITING) == 0)
-		return (false);
-	port->mp_flags &= ~MSGPORTF_WAITING;
-	return (true);
+	if (w->w_prev == NULL)
+		port->mp_waiters = w->w_next;
+	else
+		w->w_prev->w_next = w->w_next;
+	if (w->w_next != NULL)
+		w->w_next->w_prev = w->w_prev;
+	w->w_linked = false;
 }
 
 /*
- * Sleep until the port changes.  Called and returns with mp_spin held;
- * the interlock is taken before the lock is dropped, so a wakeup(port)
- * by anyone who changes the port after we tested it is not lost.
+ * Pick the one waiter to wake for msg, which has just been queued on
+ * port or (a SYNC reply) marked done without queueing, and unlink it.
+ * Under mp_spin; the caller calls wakeup(w) after dropping the lock.
+ */
+static struct lwkt_waiter *
+spin_port_signal(lwkt_port_t port, lwkt_msg_t msg)
+{
+	struct lwkt_waiter *w;
+
+	for (w = port->mp_waiters; w != NULL; w = w->w_next)
+		if (w->w_msg == msg)
+			goto found;
+	if ((msg->ms_flags & MSGF_QUEUED) == 0)
+		return (NULL);
+	for (w = port->mp_waiters; w != NULL; w = w->w_next)
+		if (w->w_msg == NULL)
+			goto found;
+	return (NULL);
+found:
+	spin_waiter_unlink(port, w);
+	return (w);
+}
+
+/*
+ * Sleep until signalled (or woken spuriously: the caller rechecks).
+ * Called and returns with mp_spin held.  The interlock is taken before
+ * the lock is dropped, so a signal given in between is not lost.
  */
 static void
-spin_port_sleep(lwkt_port_t port, const char *wmesg)
+spin_port_sleep(lwkt_port_t port, struct lwkt_waiter *w, const char *wmesg)
 {
-	port->mp_flags |= MSGPORTF_WAITING;
-	tsleep_interlock(port);
+	w->w_prev = NULL;
+	w->w_next = port->mp_waiters;
+	if (w->w_next != NULL)
+		w->w_next->w_prev = w;
+	port->mp_waiters = w;
+	w->w_linked = true;
+	tsleep_interlock(w);
 	spin_unlock(&port->mp_spin);
-	tsleep(port, PINTERLOCKED, wmesg, 0);
+	tsleep(w, PINTERLOCKED, wmesg, 0);
 	spin_lock(&port->mp_spin);
+	if (w->w_linked)
+		spin_waiter_unlink(port, w);
 }
 
 static int
 spin_putport(lwkt_port_t port, lwkt_msg_t msg)
 {
-	bool wake;
+	struct lwkt_waiter *w;
 
 	spin_lock(&port->mp_spin);
 	msgq_append(port, msg);
-	wake = spin_port_waiters(port);
+	w = spin_port_signal(port, msg);
 	spin_unlock(&port->mp_spin);
-	if (wake)
-		wakeup(port);
+	/* The waiter may be gone already: w is only a channel now. */
+	if (w != NULL)
+		wakeup(w);
 	return (EASYNC);
 }
 
 static void
 spin_replyport(lwkt_port_t port, lwkt_msg_t msg)
 {
-	bool wake;
+	struct lwkt_waiter *w;
 
 	spin_lock(&port->mp_spin);
 	if ((msg->ms_flags & MSGF_SYNC) == 0)
 		msgq_append(port, msg);
 	msg_flags_set(msg, MSGF_DONE | MSGF_REPLY);
-	wake = spin_port_waiters(port);
+	w = spin_port_signal(port, msg);
 	spin_unlock(&port->mp_spin);
-	/* The sender may have the message back already: port only. */
-	if (wake)
-		wakeup(port);
+	/* The sender may have the message back already: w only. */
+	if (w != NULL)
+		wakeup(w);
 }
 
 static int
 spin_waitmsg(lwkt_msg_t msg, int flags)
 {
 	lwkt_port_t port = msg->ms_reply_port;
+	struct lwkt_waiter w = { .w_msg = msg };
 
 	spin_lock(&port->mp_spin);
 	while ((msg->ms_flags & MSGF_DONE) == 0)
-		spin_port_sleep(port, "waitmsg");
+		spin_port_sleep(port, &w, "waitmsg");
 	if (msg->ms_flags & MSGF_QUEUED)
 		msgq_remove(port, msg);
 	spin_unlock(&port->mp_spin);
@@ -654,11 +703,12 @@ spin_getport(lwkt_port_t port)
 static lwkt_msg_t
 spin_waitport(lwkt_port_t port, int flags)
 {
+	struct lwkt_waiter w = { .w_msg = NULL };
 	lwkt_msg_t msg;
 
 	spin_lock(&port->mp_spin);
 	while ((msg = msgq_pop(port)) == NULL)
-		spin_port_sleep(port, "waitport");
+		spin_port_sleep(port, &w, "waitport");
 	spin_unlock(&port->mp_spin);
 	return (msg_received(msg, "lwkt_waitport"));
 }
@@ -897,6 +947,10 @@ lwkt_domsg(lwkt_port_t port, lwkt_msg_t msg, int flags)
 	if (!msg_can_block())
 		return (msg_violation("lwkt_domsg: message %p sent from a "
 		    "context that cannot block", msg));
+	if (port->mp_kind == MSGPORT_THREAD && port->mp_td == curthread)
+		return (msg_violation("lwkt_domsg: message %p sent to the "
+		    "caller's own thread port %p would wait for itself", msg,
+		    port));
 	if (rport->mp_kind == MSGPORT_THREAD && rport->mp_td != curthread)
 		return (msg_violation("lwkt_domsg: reply port %p of message "
 		    "%p belongs to %s, not to the caller %s", rport, msg,

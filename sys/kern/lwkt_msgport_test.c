@@ -430,6 +430,7 @@ KTEST_SMP(msg_sendmsg_remote, "1,4",
 
 struct mt_many {
 	lwkt_port_t	mm_port;	/* the one target */
+	lwkt_port_t	mm_rport;	/* shared reply port, or NULL: own */
 	volatile int	mm_bad;		/* [a] */
 	volatile int	mm_inside;	/* [a] serializer: dispatches running */
 	volatile int	mm_overlap;	/* [a] serializer: exclusion broken */
@@ -463,17 +464,41 @@ mt_sender_check(struct mt_sender *s, struct mt_many *mm, lwkt_msg_t msg)
 }
 
 /*
+ * Collect one outstanding reply: with our own reply port, whichever
+ * comes first (waitport); with a shared one, the oldest of ours
+ * (waitmsg), since the others on that port are not ours to take.
+ */
+static void
+mt_collect_one(struct mt_sender *s, struct mt_many *mm, lwkt_port_t rport,
+    int *ring, int *head)
+{
+	lwkt_msg_t msg;
+
+	if (mm->mm_rport == NULL) {
+		mt_sender_check(s, mm, lwkt_waitport(rport, 0));
+		return;
+	}
+	msg = &s->s_msg[ring[*head % MT_WINDOW]];
+	(*head)++;
+	if (lwkt_waitmsg(msg, 0) != msg->ms_error)
+		__atomic_add_fetch(&mm->mm_bad, 1, __ATOMIC_RELAXED);
+	mt_sender_check(s, mm, msg);
+}
+
+/*
  * A sender: every fourth message by domsg, the others by sendmsg with up
- * to MT_WINDOW outstanding, collected with waitport on its own port.
+ * to MT_WINDOW outstanding, collected on its own thread port or on the
+ * shared reply port.
  */
 static void
 mt_send_many(struct mt_worker *w)
 {
 	struct mt_sender *s = (struct mt_sender *)w;
 	struct mt_many *mm = w->w_arg;
-	lwkt_port_t rport = &curthread->td_msgport;
-	int out = 0;
+	lwkt_port_t rport;
+	int ring[MT_WINDOW], head = 0, out = 0;
 
+	rport = mm->mm_rport != NULL ? mm->mm_rport : &curthread->td_msgport;
 	mt_worker_getstart(w);
 	for (int i = 0; i < MT_MSGS; i++) {
 		lwkt_msg_t msg = &s->s_msg[i];
@@ -488,15 +513,16 @@ mt_send_many(struct mt_worker *w)
 			mt_sender_check(s, mm, msg);
 			continue;
 		}
+		ring[(head + out) % MT_WINDOW] = i;
 		lwkt_sendmsg(mm->mm_port, msg);
 		if (++out == MT_WINDOW) {
-			mt_sender_check(s, mm, lwkt_waitport(rport, 0));
+			mt_collect_one(s, mm, rport, ring, &head);
 			out--;
 		}
 	}
 	while (out-- > 0)
-		mt_sender_check(s, mm, lwkt_waitport(rport, 0));
-	if (lwkt_getport(rport) != NULL)
+		mt_collect_one(s, mm, rport, ring, &head);
+	if (mm->mm_rport == NULL && lwkt_getport(rport) != NULL)
 		__atomic_add_fetch(&mm->mm_bad, 1, __ATOMIC_RELAXED);
 }
 
@@ -552,7 +578,7 @@ KTEST_SMP(msg_many_senders, "1,4",
 {
 	int total = ncpus * MT_SENDERS_PER_CPU * MT_MSGS;
 	struct mt_server sv[MAXCPU];
-	struct lwkt_port port;
+	struct lwkt_port port, rport;
 	struct mt_many mm;
 	int served;
 
@@ -576,12 +602,22 @@ KTEST_SMP(msg_many_senders, "1,4",
 			return;
 	}
 	mt_many_run(&mm, "spin port");
+
+	/*
+	 * The same, with one spin reply port shared by all senders, each
+	 * waiting for its own replies there (waitmsg) while the servers
+	 * wait for requests on the target spin port.
+	 */
+	lwkt_initport_spin(&rport);
+	mm.mm_rport = &rport;
+	mt_many_run(&mm, "spin port, shared spin reply port");
+	KT_CHECK(lwkt_getport(&rport) == NULL && rport.mp_waiters == NULL);
 	mt_server_stop(&port, ncpus);
 	served = 0;
 	for (int cpu = 0; cpu < ncpus; cpu++)
 		served += sv[cpu].sv_served;
-	KT_CHECK(served == total);
-	KT_CHECK(lwkt_getport(&port) == NULL);
+	KT_CHECK(served == 2 * total);
+	KT_CHECK(lwkt_getport(&port) == NULL && port.mp_waiters == NULL);
 
 	/* A serializer port: dispatch in the senders' contexts, one at once. */
 	memset(&mm, 0, sizeof(mm));
@@ -835,6 +871,13 @@ mt_violations(struct lwkt_msg_violation *mv)
 	MT_CAUGHT(mv, 10, "");
 	KT_ASSERT_EQ(fresh.ms_owner, MSO_SENDER);
 	KT_ASSERT(lwkt_getport(&td->td_msgport) == NULL);
+
+	/* domsg to our own thread port would wait for ourselves. */
+	lwkt_initmsg(&fresh, &td->td_msgport, MT_WORK);
+	KT_ASSERT_EQ(lwkt_domsg(&td->td_msgport, &fresh, 0), EINVAL);
+	MT_CAUGHT(mv, 11, "");
+	KT_ASSERT_EQ(fresh.ms_owner, MSO_SENDER);
+	KT_ASSERT(lwkt_getport(&td->td_msgport) == NULL);
 }
 
 KTEST_SMP(msg_violation, "1,4",
@@ -846,7 +889,7 @@ KTEST_SMP(msg_violation, "1,4",
 	mt_violations(&mv);
 	lwkt_msg_violation_disarm();
 	ktest_log("first violation: %s", mv.mv_first);
-	KT_ASSERT_EQ(mv.mv_count, 10);
+	KT_ASSERT_EQ(mv.mv_count, 11);
 }
 
 KTEST_XFAIL(msg_violation_panic,

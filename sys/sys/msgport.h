@@ -24,6 +24,7 @@
 
 struct lwkt_msg;
 struct lwkt_port;
+struct lwkt_waiter;
 struct thread;
 typedef struct lwkt_msg *lwkt_msg_t;
 typedef struct lwkt_port *lwkt_port_t;
@@ -65,6 +66,7 @@ struct lwkt_port {
 	int		(*mp_dispatch)(lwkt_port_t, lwkt_msg_t);
 	struct thread	*mp_td;		/* [I] thread port: the owner */
 	struct spinlock	mp_spin;	/* spin and serializer ports */
+	struct lwkt_waiter *mp_waiters;	/* [mp_spin] spin port: sleepers */
 	volatile int	mp_busy;	/* [mp_spin] serializer held */
 	void		*mp_private;	/* [I] user data */
 };

@@ -239,10 +239,13 @@ struct lwkt_cpusync {
 
 /*
  * Bring the CPUs in mask into a known state: on return every one of them
- * is spinning in its IPI context (processing other CPUs' IPI messages,
- * so concurrent masters cannot deadlock).  lwkt_cpusync_finish() lets
- * them go; each runs func(arg) first, and so does the master.  Thread
- * context; the master must not block between the two calls.
+ * is held, spinning in its single hold loop with interrupts of its own
+ * threads excluded, still serving other CPUs' IPI messages.  Concurrent
+ * masters are ranked by CPU number so that no cycle of holds can form
+ * (see sys/kern/lwkt_cpusync.c).  lwkt_cpusync_finish() lets them go;
+ * each runs func(arg) first, and so does the master.  Thread context,
+ * no spin lock held; the master stays in a critical section between the
+ * two calls and must not block there.
  */
 void	lwkt_cpusync_start(struct lwkt_cpusync *cs, cpumask_t mask,
 	    cpusync_func_t func, void *arg);
