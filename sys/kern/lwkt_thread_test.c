@@ -314,3 +314,33 @@ KTEST_SMP(lwkt_preempt, "1,4",
 	ktest_log("busy thread spun %lu times before, %lu in total",
 	    pre_spins_at_preempt, pre_spins);
 }
+
+/* --- no preemption by ordinary threads --- */
+
+static volatile int np_ran;
+
+static void
+np_thread(void *arg)
+{
+	__atomic_store_n(&np_ran, 1, __ATOMIC_RELEASE);
+	wakeup(&np_ran);
+}
+
+KTEST(lwkt_nopreempt,
+    "a runnable higher-priority ordinary thread waits until the current one blocks")
+{
+	uint64_t until;
+
+	np_ran = 0;
+	KT_ASSERT(lwkt_create(np_thread, NULL, mycpuid, TDPRI_SOFT, 0, 0,
+	    "np_high") != NULL);
+	/* Spin through several timer ticks without blocking. */
+	until = nanouptime() + 50000000UL;
+	while (nanouptime() < until)
+		KT_ASSERT_EQ(__atomic_load_n(&np_ran, __ATOMIC_ACQUIRE), 0);
+	KT_ASSERT_EQ(np_ran, 0);
+	/* Blocking lets it run. */
+	while (__atomic_load_n(&np_ran, __ATOMIC_ACQUIRE) == 0)
+		tsleep(&np_ran, 0, "nopre", 10000000UL);
+	KT_ASSERT_EQ(np_ran, 1);
+}
