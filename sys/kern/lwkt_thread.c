@@ -278,21 +278,23 @@ lwkt_switch_to(struct globaldata *gd, struct thread *td, struct thread *ntd)
 }
 
 /*
- * Best runnable thread other than skip whose tokens can be acquired now,
- * or NULL.  Acquires those tokens for it.  Critical section.
+ * Highest-priority thread in the run queues selected by mask, whose
+ * td_flags & fmask equal fval and whose tokens can be acquired now
+ * (round-robin order within a queue).  Acquires those tokens for it and
+ * returns it, or NULL.  A candidate that fails only for its tokens is
+ * marked TDF_TOKWAIT.  Critical section.
  */
 static struct thread *
-lwkt_pick(struct globaldata *gd, struct thread *skip)
+runq_find(struct globaldata *gd, uint32_t mask, uint32_t fmask,
+    uint32_t fval)
 {
-	uint32_t mask = gd->gd_runqmask;
-
 	while (mask != 0) {
 		int pri = 31 - __builtin_clz(mask);
 		struct thread *head = gd->gd_runq[pri], *t = head;
 
 		mask &= ~(1U << pri);
 		do {
-			if (t != skip) {
+			if ((t->td_flags & fmask) == fval) {
 				if (t->td_toks_count == 0 ||
 				    lwkt_token_acquire_all(t)) {
 					t->td_flags &= ~TDF_TOKWAIT;
@@ -335,7 +337,7 @@ lwkt_switch(void)
 
 	if (td->td_toks_count != 0)
 		lwkt_token_release_all(td);
-	ntd = lwkt_pick(gd, NULL);
+	ntd = runq_find(gd, gd->gd_runqmask, 0, 0);
 	if (ntd == NULL)
 		ntd = &gd->gd_idlethread;
 	if (ntd != td)
@@ -369,30 +371,16 @@ lwkt_yield(void)
 static void
 lwkt_preempt(struct globaldata *gd)
 {
-	struct thread *td = gd->gd_curthread, *ntd = NULL;
-	uint32_t mask;
+	struct thread *td = gd->gd_curthread, *ntd;
 
 	__atomic_and_fetch(&gd->gd_reqflags, ~RQF_PREEMPT, __ATOMIC_RELAXED);
 	if (td->td_critcount != 0 || gd->gd_intr_nesting != 0)
 		return;
 	/* The scan and the token acquisition must not be interrupted. */
 	crit_enter_td(td);
-	mask = gd->gd_runqmask & ~((2U << td->td_pri) - 1);
-	while (mask != 0 && ntd == NULL) {
-		int pri = 31 - __builtin_clz(mask);
-		struct thread *head = gd->gd_runq[pri], *t = head;
-
-		mask &= ~(1U << pri);
-		do {
-			if ((t->td_flags & (TDF_INTTHREAD | TDF_RUNNING)) ==
-			    TDF_INTTHREAD && (t->td_toks_count == 0 ||
-			    lwkt_token_acquire_all(t))) {
-				ntd = t;
-				break;
-			}
-			t = t->td_next;
-		} while (t != head);
-	}
+	/* Interrupt threads above our priority that are not running. */
+	ntd = runq_find(gd, gd->gd_runqmask & ~((2U << td->td_pri) - 1),
+	    TDF_INTTHREAD | TDF_RUNNING, TDF_INTTHREAD);
 	if (ntd != NULL) {
 		ntd->td_preempted = td;
 		ntd->td_flags |= TDF_PREEMPTING;
