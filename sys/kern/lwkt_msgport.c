@@ -743,63 +743,69 @@ lwkt_initport_spin(lwkt_port_t port)
 /* --- serializer ports --- */
 
 /*
- * Run the messages others queued while we held the serializer, replying
- * each (unless dispatch kept it: EASYNC), then let the serializer go.
- * Holder of the serializer; the queue is rechecked under mp_spin so a
- * message queued just before the release is never stranded.
- *
- * WARNING: the holder keeps draining as long as others keep queueing; a
- * caller of putport may run many messages besides its own.
+ * The serializer state is one word, mp_busy: SER_BUSY while someone runs
+ * the dispatch function, SER_QUEUED while messages wait on the queue.
+ * The free case costs one compare-and-swap to take it and one to let it
+ * go, with no lock.  Queueing happens under mp_spin and sets SER_QUEUED
+ * with a compare-and-swap that fails if the holder let go in the
+ * meantime (the sender then retries the free case); letting go succeeds
+ * without the lock only while SER_QUEUED is clear, and SER_QUEUED is
+ * cleared only under mp_spin by the holder that empties the queue.  So a
+ * message is never queued behind a serializer nobody holds.
  */
+#define SER_BUSY	0x1
+#define SER_QUEUED	0x2
+
+/* Let go of the serializer, first running what was queued meanwhile. */
 static void
 serialize_release(lwkt_port_t port)
 {
 	lwkt_msg_t msg;
-	int error;
+	int error, busy = SER_BUSY;
 
 	for (;;) {
+		if (__atomic_compare_exchange_n(&port->mp_busy, &busy, 0, false,
+		    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			return;
 		spin_lock(&port->mp_spin);
 		msg = msgq_pop(port);
-		if (msg == NULL) {
-			port->mp_busy = 0;
-			spin_unlock(&port->mp_spin);
-			return;
-		}
+		if (port->mp_qhead == NULL)
+			__atomic_store_n(&port->mp_busy, SER_BUSY,
+			    __ATOMIC_RELAXED);
 		spin_unlock(&port->mp_spin);
-		error = port->mp_dispatch(port, msg);
-		if (error != EASYNC)
-			lwkt_replymsg(msg, error);
+		if (msg != NULL) {
+			error = port->mp_dispatch(port, msg);
+			if (error != EASYNC)
+				lwkt_replymsg(msg, error);
+		}
+		busy = SER_BUSY;
 	}
 }
 
-/*
- * putport of a serializer port.  If the serializer is free, take it, run
- * dispatch(port, msg) here and return its result (EASYNC if dispatch
- * kept the message to reply later), after draining what others queued
- * meanwhile.  If it is held, queue the message for the holder and return
- * EASYNC.  Never sleeps itself; dispatch runs in the caller's context and
- * should not either (the design's "act synchronously only if that does
- * not block").
- *
- * WARNING: a dispatch function that domsg()s to its own port deadlocks:
- * the message is queued for the holder, which is the caller.
- */
 static int
 serialize_putport(lwkt_port_t port, lwkt_msg_t msg)
 {
-	int error;
+	int error, busy;
 
-	spin_lock(&port->mp_spin);
-	if (port->mp_busy) {
-		msgq_append(port, msg);
+	for (;;) {
+		busy = 0;
+		if (__atomic_compare_exchange_n(&port->mp_busy, &busy,
+		    SER_BUSY, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			/* Free: run it here, in the caller's context. */
+			error = port->mp_dispatch(port, msg);
+			serialize_release(port);
+			return (error);
+		}
+		spin_lock(&port->mp_spin);
+		if (busy != 0 && __atomic_compare_exchange_n(&port->mp_busy,
+		    &busy, SER_BUSY | SER_QUEUED, false, __ATOMIC_ACQ_REL,
+		    __ATOMIC_RELAXED)) {
+			msgq_append(port, msg);
+			spin_unlock(&port->mp_spin);
+			return (EASYNC);
+		}
 		spin_unlock(&port->mp_spin);
-		return (EASYNC);
 	}
-	port->mp_busy = 1;
-	spin_unlock(&port->mp_spin);
-	error = port->mp_dispatch(port, msg);
-	serialize_release(port);
-	return (error);
 }
 
 static int

@@ -67,7 +67,7 @@ struct lwkt_port {
 	struct thread	*mp_td;		/* [I] thread port: the owner */
 	struct spinlock	mp_spin;	/* spin and serializer ports */
 	struct lwkt_waiter *mp_waiters;	/* [mp_spin] spin port: sleepers */
-	volatile int	mp_busy;	/* [mp_spin] serializer held */
+	volatile int	mp_busy;	/* [a] serializer state: 0 free */
 	void		*mp_private;	/* [I] user data */
 };
 
