@@ -71,12 +71,15 @@
  *      thread.  The owner of a thread port must not migrate while the
  *      port is in use.
  *
- * Cost: a synchronous completion is a compare-and-swap and an indirect
- * call.  A thread port on the same CPU costs a critical section and, if
- * the owner sleeps, an lwkt_schedule; across CPUs, one IPI message each
- * way.  A spin port costs a spin lock round trip and, with sleepers, a
- * wakeup().  gd_cnt.msg_sync and gd_cnt.msg_async count, on the sending
- * CPU, the sends completed synchronously and those that went EASYNC.
+ * Cost: a synchronous completion is two compare-and-swaps (send, take
+ * back) and an indirect call, plus, for a free serializer, one
+ * compare-and-swap to take it and one to let it go.  A thread port on the
+ * same CPU costs a critical section and, if the owner sleeps, an
+ * lwkt_schedule; across CPUs, one IPI message each way.  A spin port
+ * costs a spin lock round trip and, when someone sleeps, one wakeup() of
+ * one sleeper.  gd_cnt.msg_sync and gd_cnt.msg_async count, on the
+ * sending CPU, the sends completed synchronously and those that went
+ * EASYNC.
  */
 
 #include <sys/types.h>
@@ -606,9 +609,10 @@ spin_port_signal(lwkt_port_t port, lwkt_msg_t msg)
 {
 	struct lwkt_waiter *w;
 
-	for (w = port->mp_waiters; w != NULL; w = w->w_next)
-		if (w->w_msg == msg)
-			goto found;
+	if (msg->ms_flags & MSGF_DONE)
+		for (w = port->mp_waiters; w != NULL; w = w->w_next)
+			if (w->w_msg == msg)
+				goto found;
 	if ((msg->ms_flags & MSGF_QUEUED) == 0)
 		return (NULL);
 	for (w = port->mp_waiters; w != NULL; w = w->w_next)
@@ -756,7 +760,14 @@ lwkt_initport_spin(lwkt_port_t port)
 #define SER_BUSY	0x1
 #define SER_QUEUED	0x2
 
-/* Let go of the serializer, first running what was queued meanwhile. */
+/*
+ * Let go of the serializer, first running (and replying, unless dispatch
+ * kept the message: EASYNC) what others queued meanwhile.  Holder of the
+ * serializer.
+ *
+ * WARNING: the holder keeps draining as long as others keep queueing; a
+ * caller of putport may run many messages besides its own.
+ */
 static void
 serialize_release(lwkt_port_t port)
 {
@@ -782,6 +793,18 @@ serialize_release(lwkt_port_t port)
 	}
 }
 
+/*
+ * putport of a serializer port.  If the serializer is free, take it, run
+ * dispatch(port, msg) here and return its result (EASYNC if dispatch
+ * kept the message to reply later), after draining what others queued
+ * meanwhile.  If it is held, queue the message for the holder and return
+ * EASYNC.  Never sleeps itself; dispatch runs in the caller's context and
+ * should not sleep either (the design's "act synchronously only if that
+ * does not block").
+ *
+ * WARNING: a dispatch function that domsg()s to its own port deadlocks:
+ * the message is queued for the holder, which is the caller.
+ */
 static int
 serialize_putport(lwkt_port_t port, lwkt_msg_t msg)
 {

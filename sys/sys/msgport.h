@@ -14,7 +14,21 @@
  *	MSO_REPLYQ	replied and queued on its reply port, not yet collected
  * putport requires SENDER and moves it to TARGET; replymsg requires
  * TARGET; collecting the reply (waitmsg, getport on the reply port)
- * moves it back to SENDER.
+ * moves it back to SENDER.  So does a synchronous completion (putport
+ * returned anything but EASYNC) and lwkt_dropmsg.
+ *
+ * The port functions (for whoever writes a new kind of port):
+ *   mp_putport	  called by domsg/sendmsg with the message already owned
+ *		  by MSO_TARGET.  Returns EASYNC if the port kept it (someone
+ *		  will lwkt_replymsg it), else the result of completing it
+ *		  now, and the caller takes it back.  Must not block.
+ *   mp_replyport called by lwkt_replymsg with the message MSO_REPLYQ and
+ *		  ms_error set: set MSGF_DONE | MSGF_REPLY, queue it unless
+ *		  MSGF_SYNC, wake the waiter.  Must not block.
+ *   mp_waitmsg	  wait for MSGF_DONE, unqueue, move REPLYQ -> SENDER.
+ *   mp_getport, mp_waitport  take the next message; a reply (MSGF_REPLY)
+ *		  goes REPLYQ -> SENDER, a request stays MSO_TARGET.
+ *   mp_dropmsg	  unqueue a request not yet received: TARGET -> SENDER.
  */
 #ifndef _SYS_MSGPORT_H_
 #define _SYS_MSGPORT_H_
@@ -52,10 +66,14 @@ struct lwkt_msg {
 #define MSO_REPLYQ	3
 
 struct lwkt_port {
-	struct lwkt_msg	*mp_qhead;	/* [port's own protection] queue */
-	struct lwkt_msg	*mp_qtail;
-	int		mp_flags;	/* MSGPORTF_* */
-	int		mp_kind;	/* MSGPORT_* */
+	/*
+	 * Queue and flags: [port] = the owner's CPU in a critical section
+	 * (thread port) or mp_spin (spin and serializer ports).
+	 */
+	struct lwkt_msg	*mp_qhead;	/* [port] queue, oldest first */
+	struct lwkt_msg	*mp_qtail;	/* [port] */
+	int		mp_flags;	/* [port] MSGPORTF_* */
+	int		mp_kind;	/* [I] MSGPORT_* */
 	int		(*mp_putport)(lwkt_port_t, lwkt_msg_t);
 	int		(*mp_waitmsg)(lwkt_msg_t, int flags);
 	lwkt_msg_t	(*mp_waitport)(lwkt_port_t, int flags);
@@ -71,12 +89,12 @@ struct lwkt_port {
 	void		*mp_private;	/* [I] user data */
 };
 
-#define MSGPORTF_WAITING	0x0001	/* a waiter sleeps: wake it on arrival */
+#define MSGPORTF_WAITING	0x0001	/* thread port: the owner sleeps on it */
 
 #define MSGPORT_THREAD		1
 #define MSGPORT_SPIN		2
 #define MSGPORT_SERIALIZE	3
-#define MSGPORT_REPLYONLY	4
+#define MSGPORT_REPLYONLY	4	/* reserved: not implemented */
 
 void	lwkt_initport_thread(lwkt_port_t port, struct thread *td);
 void	lwkt_initport_spin(lwkt_port_t port);

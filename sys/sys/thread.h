@@ -217,7 +217,10 @@ uint32_t lwkt_send_ipiq_passive(struct globaldata *target, ipifunc_t func,
 /* Send to every CPU in mask (the current one runs it directly). */
 void	lwkt_send_ipiq_mask(cpumask_t mask, ipifunc_t func, void *arg1,
 	    uint64_t arg2);
-/* Spin (processing our own queue) until target ran message seq. */
+/*
+ * Spin (processing our own queue) until target has started message seq
+ * (its read index passed it); the function may still be running.
+ */
 void	lwkt_wait_ipiq(struct globaldata *target, uint32_t seq);
 /* Use at most n entries of each FIFO (0: all); tests force full FIFOs. */
 void	lwkt_ipiq_set_limit(uint32_t n);

@@ -31,10 +31,7 @@ struct md_globaldata {
 	vm_offset_t	md_dfstack;	/* [I] double fault / NMI IST stack top */
 	vm_offset_t	md_nmistack;	/* [I] */
 	int64_t		md_tsc_adj;	/* [I] added to this CPU's TSC */
-	struct trapcatch *md_trapcatch;
-	/* smp_call_all() slot: set by the caller, cleared by this CPU. */
-	void		(*volatile md_callfn)(void *);	/* [a] */
-	void		*md_callarg;			/* [a] */	/* [L] armed trap catcher or NULL */
+	struct trapcatch *md_trapcatch;	/* [L] armed trap catcher or NULL */
 };
 
 /*
