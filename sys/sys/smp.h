@@ -8,11 +8,9 @@
 
 /*
  * Run fn(arg) on every CPU in smp_active_mask, the caller's included, at
- * the same time, and return when all have finished.  Foundation-stage
- * mechanism (a per-CPU call slot and a wakeup IPI); it will be rebuilt on
- * the LWKT IPI queues.  Called from thread context with no spin lock
- * held; fn runs with interrupts enabled and must not block.  Calls from
- * several CPUs are serialized.
+ * the same time, and return when all have finished.  fn runs in an LWKT
+ * thread created on each CPU (TDPRI_KERN), so it may block; the caller
+ * sleeps meanwhile.  Thread context, may block, no spin lock held.
  */
 void	smp_call_all(void (*fn)(void *), void *arg);
 

@@ -90,17 +90,19 @@ acpi_table(vm_paddr_t pa, const char *sig)
 }
 
 static const struct acpi_rsdp *
-acpi_find_rsdp(void)
+acpi_find_rsdp(vm_paddr_t rsdp_pa, bool scan)
 {
 	const struct acpi_rsdp *r;
 
-	if (acpi_rsdp_pa != 0 && acpi_rsdp_pa + sizeof(*r) <= acpi_limit) {
-		r = (const void *)PHYS_TO_DMAP(acpi_rsdp_pa);
+	if (rsdp_pa != 0 && rsdp_pa + sizeof(*r) <= acpi_limit) {
+		r = (const void *)PHYS_TO_DMAP(rsdp_pa);
 		if (memcmp(r->signature, "RSD PTR ", 8) == 0 &&
 		    acpi_checksum(r, 20))
 			return (r);
-		kprintf("acpi: RSDP at %#lx is invalid\n", acpi_rsdp_pa);
+		kprintf("acpi: RSDP at %#lx is invalid\n", rsdp_pa);
 	}
+	if (!scan)
+		return (NULL);
 	/* The BIOS area, 16-byte aligned. */
 	for (vm_paddr_t pa = 0xe0000; pa < 0x100000; pa += 16) {
 		r = (const void *)PHYS_TO_DMAP(pa);
@@ -143,42 +145,48 @@ acpi_find(const struct acpi_rsdp *rsdp, const char *sig)
 }
 
 static void
-madt_add_cpu(uint32_t apicid, uint32_t flags)
+madt_add_cpu(struct madt_info *mi, uint32_t apicid, uint32_t flags)
 {
 	if ((flags & 1) == 0)
 		return;			/* not enabled */
-	for (int i = 0; i < madt.ncpu; i++)
-		if (madt.cpu_apicid[i] == apicid)
+	for (int i = 0; i < mi->ncpu; i++)
+		if (mi->cpu_apicid[i] == apicid)
 			return;		/* listed twice (xAPIC and x2APIC) */
-	if (madt.ncpu == MAXCPU) {
+	if (mi->ncpu == MAXCPU) {
 		kprintf("acpi: more than %d CPUs, ignoring APIC id %u\n",
 		    MAXCPU, apicid);
 		return;
 	}
-	madt.cpu_apicid[madt.ncpu++] = apicid;
+	mi->cpu_apicid[mi->ncpu++] = apicid;
 }
 
 /*
- * Fill `madt' from the MADT.  Returns 0, or -1 if there is none (then
- * madt describes one CPU and no I/O APIC).
+ * Fill *mi from the MADT reached from the RSDP at rsdp_pa (or, with scan,
+ * found in the BIOS area), reading no table that does not end below
+ * limit.  Returns 0, or -1 if there is no usable MADT (then mi describes
+ * no CPU and no I/O APIC).  Every length and checksum is checked first:
+ * hostile tables are reported and skipped, never trusted
+ * (acpi_test.c feeds it some).
  */
 int
-acpi_madt_parse(void)
+acpi_madt_parse_from(vm_paddr_t rsdp_pa, bool scan, vm_paddr_t limit,
+    struct madt_info *mi)
 {
 	const struct acpi_rsdp *rsdp;
 	const struct acpi_madt *m;
 	const uint8_t *p, *end;
 
-	acpi_limit = MAX(phys_max, 1UL << 32);
+	memset(mi, 0, sizeof(*mi));
+	acpi_limit = limit;
 	for (int i = 0; i < 16; i++)
-		madt.isa_gsi[i] = (uint32_t)i;
-	madt.lapic_pa = 0xfee00000;
-	if ((rsdp = acpi_find_rsdp()) == NULL)
+		mi->isa_gsi[i] = (uint32_t)i;
+	mi->lapic_pa = 0xfee00000;
+	if ((rsdp = acpi_find_rsdp(rsdp_pa, scan)) == NULL)
 		return (-1);
 	m = (const void *)acpi_find(rsdp, "APIC");
 	if (m == NULL || m->hdr.length < sizeof(*m))
 		return (-1);
-	madt.lapic_pa = m->lapic_pa;
+	mi->lapic_pa = m->lapic_pa;
 	p = (const uint8_t *)(m + 1);
 	end = (const uint8_t *)m + m->hdr.length;
 	while (p + 2 <= end) {
@@ -195,18 +203,18 @@ acpi_madt_parse(void)
 				uint32_t flags;
 
 				memcpy(&flags, p + 4, 4);
-				madt_add_cpu(p[3], flags);
+				madt_add_cpu(mi, p[3], flags);
 			}
 			break;
 		case 1:		/* I/O APIC */
-			if (len >= 12 && madt.nioapic < MAXIOAPIC) {
+			if (len >= 12 && mi->nioapic < MAXIOAPIC) {
 				uint32_t pa, base;
 
 				memcpy(&pa, p + 4, 4);
 				memcpy(&base, p + 8, 4);
-				madt.ioapic_pa[madt.nioapic] = pa;
-				madt.ioapic_gsibase[madt.nioapic] = base;
-				madt.nioapic++;
+				mi->ioapic_pa[mi->nioapic] = pa;
+				mi->ioapic_gsibase[mi->nioapic] = base;
+				mi->nioapic++;
 			}
 			break;
 		case 2:		/* interrupt source override */
@@ -216,14 +224,14 @@ acpi_madt_parse(void)
 
 				memcpy(&gsi, p + 4, 4);
 				memcpy(&fl, p + 8, 2);
-				madt.isa_gsi[p[3]] = gsi;
-				madt.isa_activelow[p[3]] = (fl & 3) == 3;
-				madt.isa_level[p[3]] = ((fl >> 2) & 3) == 3;
+				mi->isa_gsi[p[3]] = gsi;
+				mi->isa_activelow[p[3]] = (fl & 3) == 3;
+				mi->isa_level[p[3]] = ((fl >> 2) & 3) == 3;
 			}
 			break;
 		case 5:		/* local APIC address override */
 			if (len >= 12)
-				memcpy(&madt.lapic_pa, p + 4, 8);
+				memcpy(&mi->lapic_pa, p + 4, 8);
 			break;
 		case 9:		/* processor local x2APIC */
 			if (len >= 16) {
@@ -231,11 +239,19 @@ acpi_madt_parse(void)
 
 				memcpy(&id, p + 4, 4);
 				memcpy(&flags, p + 8, 4);
-				madt_add_cpu(id, flags);
+				madt_add_cpu(mi, id, flags);
 			}
 			break;
 		}
 		p += len;
 	}
-	return (madt.ncpu > 0 ? 0 : -1);
+	return (mi->ncpu > 0 ? 0 : -1);
+}
+
+/* The boot CPU's view: fill the global madt.  BSP, once. */
+int
+acpi_madt_parse(void)
+{
+	return (acpi_madt_parse_from(acpi_rsdp_pa, true,
+	    MAX(phys_max, 1UL << 32), &madt));
 }

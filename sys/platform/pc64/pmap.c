@@ -1,5 +1,5 @@
 /*
- * Kernel page tables (foundation stage).
+ * Kernel page tables.
  *
  * pmap_bootstrap() replaces the static boot page tables with the kernel's
  * own:

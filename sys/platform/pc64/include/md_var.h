@@ -74,6 +74,8 @@ struct madt_info {
 };
 extern struct madt_info madt;
 int		acpi_madt_parse(void);
+int		acpi_madt_parse_from(vm_paddr_t rsdp_pa, bool scan,
+		    vm_paddr_t limit, struct madt_info *mi);
 
 /* mp_machdep.c */
 void		mp_start_aps(void);
