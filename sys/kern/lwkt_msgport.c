@@ -372,6 +372,26 @@ thread_port_sleep(lwkt_port_t port)
 	lwkt_switch();
 }
 
+/*
+ * Run local(port, msg) on the port owner's CPU: directly if we are on it
+ * (in a critical section), else as the IPI message ipi(port, msg).  Any
+ * context but FAST interrupts.
+ */
+static void
+thread_port_on_owner(lwkt_port_t port, lwkt_msg_t msg,
+    void (*local)(lwkt_port_t, lwkt_msg_t), ipifunc_t ipi)
+{
+	struct globaldata *gd = port->mp_td->td_gd;
+	struct thread *td = curthread;
+
+	crit_enter_td(td);
+	if (gd == mycpu)
+		local(port, msg);
+	else
+		lwkt_send_ipiq(gd, ipi, port, (uint64_t)msg);
+	crit_exit_td(td);
+}
+
 /* A request arrives.  Owner's CPU, critical section or IPI context. */
 static void
 thread_port_arrive(lwkt_port_t port, lwkt_msg_t msg)
@@ -394,15 +414,7 @@ thread_putport_ipi(void *arg1, uint64_t arg2)
 static int
 thread_putport(lwkt_port_t port, lwkt_msg_t msg)
 {
-	struct globaldata *gd = port->mp_td->td_gd;
-	struct thread *td = curthread;
-
-	crit_enter_td(td);
-	if (gd == mycpu)
-		thread_port_arrive(port, msg);
-	else
-		lwkt_send_ipiq(gd, thread_putport_ipi, port, (uint64_t)msg);
-	crit_exit_td(td);
+	thread_port_on_owner(port, msg, thread_port_arrive, thread_putport_ipi);
 	return (EASYNC);
 }
 
@@ -429,15 +441,8 @@ thread_replyport_ipi(void *arg1, uint64_t arg2)
 static void
 thread_replyport(lwkt_port_t port, lwkt_msg_t msg)
 {
-	struct globaldata *gd = port->mp_td->td_gd;
-	struct thread *td = curthread;
-
-	crit_enter_td(td);
-	if (gd == mycpu)
-		thread_reply_arrive(port, msg);
-	else
-		lwkt_send_ipiq(gd, thread_replyport_ipi, port, (uint64_t)msg);
-	crit_exit_td(td);
+	thread_port_on_owner(port, msg, thread_reply_arrive,
+	    thread_replyport_ipi);
 }
 
 /* Only the owner reads or waits on a thread port. */
