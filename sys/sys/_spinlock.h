@@ -8,8 +8,8 @@
 #include <sys/types.h>
 
 struct spinlock {
-	volatile uint32_t	sl_next;	/* [a] next ticket to hand out */
-	volatile uint32_t	sl_owner;	/* [a] ticket now served */
+	volatile uint32_t	sl_lock;	/* [a] 0 free, 1 held */
+	uint32_t		sl_pad;
 };
 
 #define SPINLOCK_INITIALIZER	{ 0, 0 }
