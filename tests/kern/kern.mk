@@ -1,5 +1,5 @@
 # In-kernel tests: the host harness that turns each kernel test into a kyua
-# test case (tests/kern/ktest.c) and its self-test (harness_test.sh).
+# test case (tests/kern/ktest*.c) and its self-test (harness_test.sh).
 # Included by the top-level Makefile, which defines BUILD, HOSTCC,
 # HOST_CFLAGS and TEST_PROGS.  kyua finds the programs under
 # $(BUILD)/tests/kern; tests/kern/Kyuafile lists them.
@@ -8,9 +8,12 @@ KTEST_DIR	:= $(BUILD)/tests/kern
 
 TEST_PROGS	+= $(KTEST_DIR)/ktest $(KTEST_DIR)/harness_test
 
-$(KTEST_DIR)/ktest: tests/kern/ktest.c tests/kern/kern.mk
+KTEST_SRCS	:= tests/kern/ktest.c tests/kern/ktest_meta.c \
+	tests/kern/ktest_judge.c
+
+$(KTEST_DIR)/ktest: $(KTEST_SRCS) tests/kern/ktest.h tests/kern/kern.mk
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/kern/ktest.c
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(KTEST_SRCS)
 
 $(KTEST_DIR)/harness_test: tests/kern/harness_test.sh tests/kern/kern.mk
 	@mkdir -p $(dir $@)
