@@ -48,7 +48,7 @@ MALLOC_DEFINE(M_THREAD, "thread", "LWKT thread structures");
 
 void	lwkt_thread_start(struct thread *td) __dead2;
 void	lwkt_intr_exit(struct globaldata *gd);
-static void lwkt_migrate_ipi(void *arg1, uint64_t arg2);
+static void lwkt_schedule_ipi(void *arg1, uint64_t arg2);
 static void lwkt_schedule_local(struct globaldata *gd, struct thread *td);
 
 static struct thread thread0;		/* the BSP's boot thread */
@@ -225,7 +225,7 @@ lwkt_switch_return(struct globaldata *gd)
 	if (mig != NULL && mig != gd->gd_curthread) {
 		/* Its state is saved: its new CPU may run it now. */
 		gd->gd_migrating = NULL;
-		lwkt_send_ipiq(mig->td_gd, lwkt_migrate_ipi, mig, 0);
+		lwkt_send_ipiq(mig->td_gd, lwkt_schedule_ipi, mig, 0);
 	}
 }
 
@@ -500,15 +500,6 @@ lwkt_setpri_self(int pri)
  * have the target schedule it.  Cooperative: only the thread itself asks.
  * It must hold no tokens (they are per-CPU-run state).
  */
-static void
-lwkt_migrate_ipi(void *arg1, uint64_t arg2)
-{
-	struct thread *td = arg1;
-
-	/* The old CPU has switched away from td by the time we run (rule 1). */
-	lwkt_schedule_local(td->td_gd, td);
-}
-
 void
 lwkt_migrate(int cpu)
 {
