@@ -452,6 +452,25 @@ lwkt_token_wait(thread_t td)
 }
 
 /*
+ * Common start of a token request by curthread (td, on gd): check the
+ * calling context and that a reference slot is free, enter a critical
+ * section, and return how td already holds tok (HOLD_*).  The caller
+ * leaves the critical section.
+ */
+static int
+tok_request_begin(struct globaldata *gd, thread_t td, struct lwkt_token *tok,
+    const char *fn)
+{
+	KASSERT(gd->gd_intr_nesting == 0,
+	    ("%s(%s) in interrupt context", fn, tok->t_desc));
+	crit_enter_td(td);
+	KASSERT(td->td_toks_count < LWKT_MAXTOKENS,
+	    ("%s(%s): %s holds too many tokens", fn, tok->t_desc,
+	    td->td_name));
+	return (tok_held_mode(td, tok));
+}
+
+/*
  * Add a reference to tok, exclusive if excl, and return holding it.
  * Thread context; may block (then every token of the thread was released
  * meanwhile and is held again on return).
@@ -464,13 +483,7 @@ lwkt_gettoken_mode(struct lwkt_token *tok, bool excl)
 	struct lwkt_tokref *ref;
 	int held, res;
 
-	KASSERT(gd->gd_intr_nesting == 0,
-	    ("lwkt_gettoken(%s) in interrupt context", tok->t_desc));
-	crit_enter_td(td);
-	KASSERT(td->td_toks_count < LWKT_MAXTOKENS,
-	    ("lwkt_gettoken(%s): %s holds too many tokens", tok->t_desc,
-	    td->td_name));
-	held = tok_held_mode(td, tok);
+	held = tok_request_begin(gd, td, tok, "lwkt_gettoken");
 	ref = &td->td_toks[td->td_toks_count++];
 	ref->tr_tok = tok;
 	ref->tr_flags = excl ? TR_EXCL : 0;
@@ -543,13 +556,7 @@ lwkt_trytoken(struct lwkt_token *tok)
 	struct lwkt_tokref *ref;
 	int held;
 
-	KASSERT(gd->gd_intr_nesting == 0,
-	    ("lwkt_trytoken(%s) in interrupt context", tok->t_desc));
-	crit_enter_td(td);
-	KASSERT(td->td_toks_count < LWKT_MAXTOKENS,
-	    ("lwkt_trytoken(%s): %s holds too many tokens", tok->t_desc,
-	    td->td_name));
-	held = tok_held_mode(td, tok);
+	held = tok_request_begin(gd, td, tok, "lwkt_trytoken");
 	if (held != HOLD_EXCL && tok_acquire(tok, td, true, ACQ_TRY,
 	    held == HOLD_SHARED ? TOK_SHINC : 0) != ACQ_GOT) {
 		crit_exit_td(td);
