@@ -164,3 +164,28 @@ wakeup(const volatile void *ident)
 	lwkt_send_ipiq_mask(mask, wakeup_local, (void *)ident, 0);
 	crit_exit_td(gd->gd_curthread);
 }
+
+/*
+ * A countdown: a waiter sleeps until *counter reaches zero, and each
+ * worker finishing calls countdown_done(); the one that reaches zero
+ * wakes the waiter.  Interlocked, so the last decrement cannot slip in
+ * between the waiter's test and its sleep.  Thread context for the
+ * waiter; any context but FAST for countdown_done().
+ */
+void
+countdown_wait(volatile int *counter, const char *wmesg)
+{
+	while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) != 0) {
+		tsleep_interlock(counter);
+		if (__atomic_load_n(counter, __ATOMIC_ACQUIRE) == 0)
+			break;
+		tsleep(counter, PINTERLOCKED, wmesg, 0);
+	}
+}
+
+void
+countdown_done(volatile int *counter)
+{
+	if (__atomic_sub_fetch(counter, 1, __ATOMIC_ACQ_REL) == 0)
+		wakeup(counter);
+}

@@ -16,25 +16,6 @@
 
 MALLOC_DECLARE(M_THREAD);
 
-/* Sleep until *counter reaches zero (woken by whoever decrements it). */
-static void
-wait_zero(volatile int *counter)
-{
-	while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) != 0) {
-		tsleep_interlock(counter);
-		if (__atomic_load_n(counter, __ATOMIC_ACQUIRE) == 0)
-			break;
-		tsleep(counter, PINTERLOCKED, "waitz", 0);
-	}
-}
-
-static void
-dec_and_wake(volatile int *counter)
-{
-	if (__atomic_sub_fetch(counter, 1, __ATOMIC_ACQ_REL) == 0)
-		wakeup(counter);
-}
-
 /* --- lifecycle --- */
 
 static volatile int lc_left;
@@ -44,7 +25,7 @@ static void
 lc_child(void *arg)
 {
 	__atomic_add_fetch(&lc_ran, 1, __ATOMIC_RELAXED);
-	dec_and_wake(&lc_left);
+	countdown_done(&lc_left);
 }
 
 static volatile int lc_created;
@@ -63,7 +44,7 @@ lc_creator(void *arg)
 	for (int i = 0; i < n; i++) {
 		if (i >= 100 && nanouptime() > end) {
 			for (; i < n; i++)
-				dec_and_wake(&lc_left);
+				countdown_done(&lc_left);
 			break;
 		}
 		__atomic_add_fetch(&lc_created, 1, __ATOMIC_RELAXED);
@@ -73,7 +54,7 @@ lc_creator(void *arg)
 		if (lwkt_create(lc_child, NULL, target, TDPRI_KERN, 0, 0,
 		    "lc_child") == NULL) {
 			ktest_fail(__FILE__, __LINE__, "lwkt_create failed");
-			dec_and_wake(&lc_left);
+			countdown_done(&lc_left);
 		}
 		if ((i & 31) == 31)
 			lwkt_yield();
@@ -94,7 +75,7 @@ KTEST_SMP(lwkt_lifecycle, "1,4",
 	lc_ran = 0;
 	lc_created = 0;
 	smp_call_all(lc_creator, (void *)(uintptr_t)per_cpu);
-	wait_zero(&lc_left);
+	countdown_wait(&lc_left, "waitz");
 	KT_ASSERT_EQ(lc_ran, lc_created);
 	KT_ASSERT(lc_created >= 100 * ncpus);
 	/* The last children may still be switching out: give them a moment. */
@@ -134,7 +115,7 @@ pp_player(void *arg)
 		__atomic_store_n(&pp_turn, 1 - me, __ATOMIC_RELEASE);
 		wakeup(&pp_turn);
 	}
-	dec_and_wake(&pp_left);
+	countdown_done(&pp_left);
 }
 
 KTEST_SMP(lwkt_sleep_wakeup, "1,4",
@@ -146,7 +127,7 @@ KTEST_SMP(lwkt_sleep_wakeup, "1,4",
 	    "ping") != NULL);
 	KT_ASSERT(lwkt_create(pp_player, (void *)1, ncpus - 1, TDPRI_KERN, 0,
 	    0, "pong") != NULL);
-	wait_zero(&pp_left);
+	countdown_wait(&pp_left, "waitz");
 	KT_ASSERT_EQ(pp_turn, 0);
 }
 
@@ -186,7 +167,7 @@ rr_thread(void *arg)
 			rr_log[p] = tag;
 		lwkt_yield();
 	}
-	dec_and_wake(&rr_left);
+	countdown_done(&rr_left);
 }
 
 KTEST(lwkt_roundrobin, "equal priorities alternate on yield; higher runs first")
@@ -204,7 +185,7 @@ KTEST(lwkt_roundrobin, "equal priorities alternate on yield; higher runs first")
 	c = lwkt_create(rr_thread, (void *)'H', 0, TDPRI_SOFT, 0, 0, "rr_h");
 	crit_exit();
 	KT_ASSERT(a != NULL && b != NULL && c != NULL);
-	wait_zero(&rr_left);
+	countdown_wait(&rr_left, "waitz");
 	ktest_log("order: %s", rr_log);
 	/* The higher-priority thread runs to completion first. */
 	KT_ASSERT(strncmp(rr_log, "HHHH", 4) == 0);
@@ -226,7 +207,7 @@ mig_thread(void *arg)
 				__atomic_add_fetch(&mig_bad, 1, __ATOMIC_RELAXED);
 		}
 	}
-	dec_and_wake(&mig_left);
+	countdown_done(&mig_left);
 }
 
 KTEST_SMP(lwkt_migrate, "1,4", "a thread moves itself to every CPU in turn")
@@ -237,7 +218,7 @@ KTEST_SMP(lwkt_migrate, "1,4", "a thread moves itself to every CPU in turn")
 	    NULL);
 	KT_ASSERT(lwkt_create(mig_thread, NULL, ncpus - 1, TDPRI_KERN, 0, 0,
 	    "mig1") != NULL);
-	wait_zero(&mig_left);
+	countdown_wait(&mig_left, "waitz");
 	KT_ASSERT_EQ(mig_bad, 0);
 }
 
@@ -260,7 +241,7 @@ pre_ithread_main(void *arg)
 	pre_seen_preempted = curthread->td_preempted;
 	pre_spins_at_preempt = pre_spins;
 	__atomic_store_n(&pre_done, 1, __ATOMIC_RELEASE);
-	dec_and_wake(&pre_left);
+	countdown_done(&pre_left);
 }
 
 /* Trap context (hardclock): make the interrupt thread runnable. */
@@ -288,7 +269,7 @@ pre_busy_main(void *arg)
 	systimer_disarm(&st);
 	/* We are running again: we resumed after the interrupt thread. */
 	pre_spins++;
-	dec_and_wake(&pre_left);
+	countdown_done(&pre_left);
 }
 
 KTEST_SMP(lwkt_preempt, "1,4",
@@ -307,7 +288,7 @@ KTEST_SMP(lwkt_preempt, "1,4",
 	tsleep(&pre_left, 0, "prewait", 20000000UL);
 	KT_ASSERT(lwkt_create(pre_busy_main, NULL, cpu, TDPRI_KERN, 0, 0,
 	    "pre_busy") != NULL);
-	wait_zero(&pre_left);
+	countdown_wait(&pre_left, "waitz");
 	KT_ASSERT_EQ(pre_done, 1);
 	KT_ASSERT(pre_seen_preempted == pre_busy);
 	KT_ASSERT(pre_spins > pre_spins_at_preempt);

@@ -191,6 +191,9 @@ int	tsleep(const volatile void *ident, int flags, const char *wmesg,
 void	tsleep_interlock(const volatile void *ident);
 /* Wake every thread sleeping on ident, on every CPU.  Any context but FAST. */
 void	wakeup(const volatile void *ident);
+/* Sleep until *counter is 0; workers call countdown_done() (kern_synch.c). */
+void	countdown_wait(volatile int *counter, const char *wmesg);
+void	countdown_done(volatile int *counter);
 
 /* --- critical sections: inline in <sys/globaldata.h> --- */
 

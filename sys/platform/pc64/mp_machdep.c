@@ -17,7 +17,6 @@
 #include <sys/systm.h>
 #include <sys/globaldata.h>
 #include <sys/malloc.h>
-#include <sys/spinlock.h>
 #include <sys/smp.h>
 #include <sys/md.h>
 #include <sys/kernel.h>
@@ -176,8 +175,7 @@ callall_thread(void *arg)
 	struct callall *ca = arg;
 
 	ca->fn(ca->arg);
-	if (__atomic_sub_fetch(&ca->remaining, 1, __ATOMIC_ACQ_REL) == 0)
-		wakeup(ca);
+	countdown_done(&ca->remaining);
 }
 
 /*
@@ -201,12 +199,7 @@ smp_call_all(void (*fn)(void *), void *arg)
 			callall_thread(&ca);
 		}
 	}
-	while (__atomic_load_n(&ca.remaining, __ATOMIC_ACQUIRE) != 0) {
-		tsleep_interlock(&ca);
-		if (__atomic_load_n(&ca.remaining, __ATOMIC_ACQUIRE) == 0)
-			break;
-		tsleep(&ca, PINTERLOCKED, "callall", 0);
-	}
+	countdown_wait(&ca.remaining, "callall");
 }
 
 /* md_send_ipiq: the hardware side of an IPI message. */
