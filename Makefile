@@ -1,6 +1,7 @@
 # Top-level build.  GNU make.  See README.md and docs/testing.md.
 #
-#   make            build the kernel (build/kernel.elf) and the test programs
+#   make            build the kernel (build/kernel.elf), the boot initrd
+#                   (build/initrd.cpio, from root/) and the test programs
 #   make run        boot it on the console (ACCEL, SMP, MEM, CMDLINE)
 #   make debug      boot halted with a gdb stub on :1234
 #   make test       run the whole kyua suite, print "tests: N passed, N failed"
@@ -34,7 +35,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker \
 	-T sys/platform/pc64/kernel.ld
 
 KSRCS	:= $(wildcard sys/platform/pc64/*.S sys/platform/pc64/*.c \
-	sys/kern/*.c sys/vm/*.c sys/dev/*/*.c)
+	sys/kern/*.c sys/vm/*.c sys/dev/*/*.c sys/vfs/*/*.c)
 KOBJS	:= $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 
 QEMU	:= qemu-system-x86_64
@@ -47,10 +48,43 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-sign-compare -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-.PHONY: all kernel tests run debug test bench deps clean
-all: kernel tests
+.PHONY: all kernel initrd tests run debug test bench deps clean
+all: kernel initrd tests
 
 kernel: $(KERNEL)
+
+# The boot initrd (docs/boot.md): root/ copied into a staging directory,
+# group/other write bits dropped (a checkout's modes follow its umask),
+# plus generated content: /tmp (1777), 1 MiB of deterministic
+# pseudo-random bytes and a hard link, then archived by tools/mkcpio with
+# a fixed mtime and the manifest /etc/initrd.sum that the kernel's tests
+# check the unpacked root against.
+MKCPIO		:= $(BUILD)/tools/mkcpio
+INITRD		:= $(BUILD)/initrd.cpio
+INITRD_STAGE	:= $(BUILD)/initrd.root
+INITRD_MTIME	:= 1700000000
+INITRD_RANDOM	:= 1048576
+ROOT_DEPS	:= $(shell find root -type f -o -type d 2>/dev/null)
+
+initrd: $(INITRD)
+
+$(MKCPIO): tools/mkcpio.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+$(INITRD): $(MKCPIO) $(ROOT_DEPS) Makefile
+	@echo "  CPIO    $@"
+	@rm -rf $(INITRD_STAGE)
+	@mkdir -p $(INITRD_STAGE)
+	@cp -R root/. $(INITRD_STAGE)/
+	@chmod -R go-w $(INITRD_STAGE)
+	@mkdir -m 1777 $(INITRD_STAGE)/tmp
+	@mkdir -p $(INITRD_STAGE)/usr/share/data
+	@$(MKCPIO) -r $(INITRD_RANDOM) -s 42 \
+		-o $(INITRD_STAGE)/usr/share/data/random.bin
+	@ln $(INITRD_STAGE)/etc/motd $(INITRD_STAGE)/etc/motd.link
+	@$(MKCPIO) -t $(INITRD_MTIME) -o $@ $(INITRD_STAGE)
 
 $(BUILD)/include/machine:
 	@mkdir -p $(BUILD)/include
@@ -101,22 +135,24 @@ tests: $(TEST_PROGS)
 deps:
 	@sh tools/deps.sh
 
-run: deps kernel
-	$(QEMU) $(QEMUFLAGS) -kernel $(KERNEL) -append "$(CMDLINE)"; \
+run: deps kernel initrd
+	$(QEMU) $(QEMUFLAGS) -kernel $(KERNEL) -initrd $(INITRD) \
+	    -append "$(CMDLINE)"; \
 	st=$$?; [ $$st -eq 33 ] || [ $$st -eq 0 ] || echo "qemu exit status $$st"
 
-debug: deps kernel
+debug: deps kernel initrd
 	@echo "QEMU is halted with a gdb stub on localhost:1234.  Attach with:"
 	@echo "  gdb $(KERNEL) -ex 'target remote localhost:1234'"
 	@echo "(boot runs in 32-bit mode first: 'hbreak kmain' then 'continue')"
-	$(QEMU) $(QEMUFLAGS) -kernel $(KERNEL) -append "$(CMDLINE)" -s -S
+	$(QEMU) $(QEMUFLAGS) -kernel $(KERNEL) -initrd $(INITRD) \
+	    -append "$(CMDLINE)" -s -S
 
 test: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/runtests.sh "$(BUILD)" "$(ACCEL)"
 
-bench: deps kernel
-	@sh tools/bench.sh $(KERNEL) 2
+bench: deps kernel initrd
+	@sh tools/bench.sh $(KERNEL) 2 $(INITRD)
 
 clean:
 	rm -rf $(BUILD)

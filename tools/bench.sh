@@ -6,16 +6,20 @@
 #   - KVM (when it works): TSC cycles.  On our build machines "KVM" is a
 #     nested, instruction-emulating hypervisor, so these cycles are far
 #     above what real hardware would show; they are printed, not trusted.
-# usage: tools/bench.sh KERNEL [SMP]
+# usage: tools/bench.sh KERNEL [SMP [INITRD]]
 set -u
 kernel=$1
 smp=${2:-2}
+initrd=${3:-}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 run() {		# run NAME ACCEL [extra qemu args...]
 	name=$1 accel=$2
 	shift 2
+	if [ -n "$initrd" ]; then
+		set -- "$@" -initrd "$initrd"
+	fi
 	timeout 600 qemu-system-x86_64 -machine q35,accel="$accel" -cpu max \
 	    -smp "$smp" -m 512M -nodefaults -no-reboot -display none \
 	    -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \

@@ -5,9 +5,10 @@
 # usage: tools/runtests.sh BUILD ACCEL
 #
 # BUILD is the build directory (test programs under BUILD/tests, the kernel
-# at BUILD/kernel.elf); ACCEL is QEMU's accelerator list (kvm:tcg, tcg,
-# kvm), handed to the in-kernel test harness as a kyua configuration
-# variable, like the kernel's absolute path.
+# at BUILD/kernel.elf, the boot initrd at BUILD/initrd.cpio); ACCEL is
+# QEMU's accelerator list (kvm:tcg, tcg, kvm), handed to the in-kernel
+# test harness as a kyua configuration variable, like the absolute paths
+# of the kernel and the initrd.
 #
 # kyua keeps its results and log under BUILD/kyua, overwritten on each
 # run, so nothing piles up in $HOME; --config=none keeps a personal
@@ -47,6 +48,7 @@ kyua_run()
 {
 	kyua --config=none --logfile="$log" \
 	    -v test_suites.dfly.kernel="$build/kernel.elf" \
+	    -v test_suites.dfly.initrd="$build/initrd.cpio" \
 	    -v test_suites.dfly.accel="$accel" \
 	    -v parallelism="$parallelism" "$@"
 }

@@ -11,6 +11,10 @@ void	cons_init(void);		/* early: polled output only */
 void	cons_intr_init(void);		/* route the receive interrupt */
 void	cons_putc(int c);		/* polled; any context */
 int	cons_getc(void);		/* -1 if no input is buffered */
+/* Sleep until a byte of input is buffered and take it.  Thread context. */
+int	cons_getc_wait(void);
+/* Tests: loop the console back on itself (output becomes input). */
+void	cons_loopback(bool on);
 
 /* Exclusive use of the console across several kprintf calls. */
 uint64_t cons_lock(bool *nested);

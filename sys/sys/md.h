@@ -35,6 +35,14 @@ uint64_t nanouptime(void);
 /* Busy-wait (calibrated TSC); any context. */
 void	delay_us(uint64_t us);
 
+/*
+ * The boot module (the initrd) where the loader left it, read through the
+ * kernel's mapping of physical memory: true with *bufp and *lenp set if
+ * there is one that lies wholly in RAM, false otherwise.  The memory is
+ * never handed out by the page allocator.  Any context, after boot.
+ */
+bool	md_initrd(const void **bufp, size_t *lenp);
+
 /* Symbol lookup in the embedded table (sys/kern/kern_ksyms.c). */
 const char *ksym_lookup(uint64_t addr, uint64_t *offset);
 

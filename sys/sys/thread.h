@@ -34,6 +34,9 @@
 
 struct globaldata;
 struct thread;
+struct proc;
+struct mount;
+struct vnode;
 typedef struct thread *thread_t;
 
 /*
@@ -130,6 +133,10 @@ struct thread {
 	struct lwkt_port td_msgport;	/* thread port (sys/kern/lwkt_msgport.c) */
 	struct lwkt_tokref td_toks[LWKT_MAXTOKENS];	/* [L] */
 	uint64_t	td_switches;	/* [L] times switched in */
+	struct proc	*td_proc;	/* [I] owning process, or NULL (proc0) */
+	struct mount	*td_svcmount;	/* [I] mount this thread serves, or NULL */
+	struct vnode	*td_nsdir[2];	/* [L] vfs_vop.c: last namespace op's */
+	uint32_t	td_nsgen[2];	/* [L] directories and their generation */
 	char		td_name[24];	/* [I] */
 };
 

@@ -15,13 +15,15 @@ HT_LIBS		:= -latf-c -lpthread
 
 # Kernel-environment objects and test-side support shared by all programs.
 HT_KSRCS	:= sys/vm/vm_page.c sys/vm/kern_malloc.c \
-	tests/host/shim/host_shim.c
+	tests/host/shim/host_shim.c sys/kern/subr_initrd.c \
+	tests/host/shim/initrd_shim.c
 HT_KOBJS	:= $(patsubst %.c,$(HT_DIR)/kobj/%.o,$(HT_KSRCS))
 HT_TSRCS	:= tests/host/host_support.c tests/host/vm_page_test.c \
-	tests/host/kmalloc_test.c
+	tests/host/kmalloc_test.c tests/host/initrd_test.c
 HT_TOBJS	:= $(patsubst tests/host/%.c,$(HT_DIR)/%.o,$(HT_TSRCS))
 
-HT_PROGS	:= $(HT_DIR)/vm_page_test $(HT_DIR)/kmalloc_test
+HT_PROGS	:= $(HT_DIR)/vm_page_test $(HT_DIR)/kmalloc_test \
+	$(HT_DIR)/initrd_test
 TEST_PROGS	+= $(HT_PROGS)
 
 $(HT_KOBJS): $(HT_DIR)/kobj/%.o: %.c

@@ -156,6 +156,37 @@ EOF
 	atf_check -o inline:"/dev/null\n" cat qemu.stdin
 }
 
+atf_test_case initrd
+initrd_head()
+{
+	atf_set descr "Passes -initrd: the initrd variable, else initrd.cpio next to the kernel; initrd= means none"
+	atf_set require.progs clang
+}
+initrd_body()
+{
+	std_image
+	fake_qemu 33
+	serial 'KTAP version 1\n1..1\nok 1 simple\n'
+	# No initrd.cpio beside the kernel: no -initrd (see qemu_args too).
+	expect simple passed 0
+	atf_check -s exit:1 grep -q -- '^-initrd$' qemu.args
+	# One beside the kernel is the default.
+	echo archive > initrd.cpio
+	expect simple passed 0
+	atf_check -o inline:"-initrd\n$(pwd)/initrd.cpio\n-append\n" \
+	    sh -c "grep -A 2 -- '^-initrd\$' qemu.args"
+	# The variable wins; empty means none.
+	echo other > other.cpio
+	expect simple passed 0 initrd="$(pwd)/other.cpio"
+	atf_check -o inline:"$(pwd)/other.cpio\n" \
+	    sh -c "grep -A 1 -- '^-initrd\$' qemu.args | tail -1"
+	expect simple passed 0 initrd=
+	atf_check -s exit:1 grep -q -- '^-initrd$' qemu.args
+	# A missing file is a bad variable, reported through the synthetic case.
+	bad_image "variable initrd is '/nonexistent/x.cpio': No such file" \
+	    -v initrd=/nonexistent/x.cpio
+}
+
 atf_test_case pass
 pass_head()
 {
@@ -665,6 +696,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case list
 	atf_add_test_case qemu_args
+	atf_add_test_case initrd
 	atf_add_test_case pass
 	atf_add_test_case pass_crlf
 	atf_add_test_case fail

@@ -29,6 +29,8 @@
  *   accel	  QEMU accelerator list, default "kvm:tcg"
  *   qemu	  QEMU binary, default "qemu-system-x86_64" (tests use a fake)
  *   hang_timeout seconds; overrides every test's own limit
+ *   initrd	  boot initrd, passed with -initrd; "" for none; default
+ *		  initrd.cpio next to the kernel image if there is one
  *
  * Test list.  The kernel's non-loaded section ".ktest_meta" holds lines
  * "name\tcpus\txfail\ttimeout\tdescription\n" (sys/sys/ktest.h).  A name
@@ -457,6 +459,11 @@ kt_setvar(struct kt_config *cf, const char *arg)
 			    "variable accel is '%s', not a list like kvm:tcg",
 			    v);
 		cf->cf_accel = v;
+	} else if (strncmp(arg, "initrd=", 7) == 0) {
+		if (v[0] != '\0' && access(v, R_OK) != 0)
+			kt_seterr(cf->cf_error, sizeof(cf->cf_error),
+			    "variable initrd is '%s': %s", v, strerror(errno));
+		cf->cf_initrd = v;
 	} else if (strncmp(arg, "hang_timeout=", 13) == 0) {
 		n = kt_parsenum(v, strlen(v), 1, KT_MAXTIMEOUT);
 		if (n < 0)
@@ -465,6 +472,29 @@ kt_setvar(struct kt_config *cf, const char *arg)
 			    v, KT_MAXTIMEOUT);
 		cf->cf_hang_timeout = n < 0 ? 0 : (int)n;
 	}
+}
+
+/*
+ * Default initrd: initrd.cpio in the kernel image's directory, if it is
+ * there (the build puts both in BUILD/); none otherwise.
+ */
+static const char *
+kt_default_initrd(struct kt_config *cf)
+{
+	const char *slash = strrchr(cf->cf_kernel, '/');
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(cf->cf_initrdbuf, sizeof(cf->cf_initrdbuf),
+		    "initrd.cpio");
+	else
+		n = snprintf(cf->cf_initrdbuf, sizeof(cf->cf_initrdbuf),
+		    "%.*s/initrd.cpio", (int)(slash - cf->cf_kernel),
+		    cf->cf_kernel);
+	if (n < 0 || (size_t)n >= sizeof(cf->cf_initrdbuf) ||
+	    access(cf->cf_initrdbuf, R_OK) != 0)
+		return ("");
+	return (cf->cf_initrdbuf);
 }
 
 /* Our limit for one case, in seconds. */
@@ -591,6 +621,10 @@ kt_run_case(const struct kt_config *cf, const struct kt_case *kc,
 	argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	argv[n++] = "-kernel";
 	argv[n++] = (char *)cf->cf_kernel;
+	if (cf->cf_initrd[0] != '\0') {
+		argv[n++] = "-initrd";
+		argv[n++] = (char *)cf->cf_initrd;
+	}
 	argv[n++] = "-append";
 	argv[n++] = append;
 	argv[n] = NULL;
@@ -705,7 +739,7 @@ kt_usage(void)
 	    "usage: ktest [-v var=value]... -l\n"
 	    "       ktest [-v var=value]... [-s srcdir] [-r resfile] "
 	    "case[:body]\n"
-	    "variables: kernel=PATH accel=LIST qemu=PATH "
+	    "variables: kernel=PATH initrd=PATH accel=LIST qemu=PATH "
 	    "hang_timeout=SECONDS\n");
 	exit(EXIT_FAILURE);
 }
@@ -746,6 +780,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (cf.cf_kernel == NULL)
 		cf.cf_kernel = kt_default_kernel(&cf);
+	if (cf.cf_initrd == NULL)
+		cf.cf_initrd = kt_default_initrd(&cf);
 	if (list) {
 		if (argc != 0)
 			kt_usage();

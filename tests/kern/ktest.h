@@ -73,9 +73,11 @@ struct kt_config {
 	const char	*cf_accel;
 	const char	*cf_resfile;
 	const char	*cf_srcdir;
+	const char	*cf_initrd;	/* NULL: not given; "": none */
 	int		cf_hang_timeout;	/* 0: the test's own */
 	char		cf_error[KT_REASONMAX / 2]; /* bad -v */
 	char		cf_kernelbuf[PATH_MAX];
+	char		cf_initrdbuf[PATH_MAX];
 };
 
 enum kt_res {

@@ -7,14 +7,28 @@
  * cons_intr_init() has routed IRQ 4 through the I/O APIC: the handler
  * moves received bytes into a ring that cons_getc() drains.
  *
- * The ring is single-producer (the interrupt handler on the BSP) single-
- * consumer (the console monitor); head and tail are each written by one
- * side only, with release/acquire ordering.
+ * The ring has a single producer (the interrupt handler on the BSP);
+ * head is written only by it, with release ordering.  Consumers (the
+ * console monitor, readers of /dev/console) may be several: each takes a
+ * byte by advancing tail with a compare-and-swap after reading it, so a
+ * byte goes to exactly one of them.
+ *
+ * Blocking input (cons_getc_wait): a reader registers on the sleep
+ * channel &rxhead, checks the ring and sleeps.  The handler wakes it
+ * when it stored bytes, but only when the thread it interrupted is
+ * outside any critical section (the rule hardclock follows for timer
+ * callbacks): wakeup touches the CPU's sleep queues and IPI FIFOs, which
+ * code in a critical section may be in the middle of changing.  If the
+ * interrupted thread was in a critical section the wakeup is skipped and
+ * the reader's 10 ms sleep timeout picks the byte up: never later than
+ * the console monitor's polling, and at once in the common case.
  */
 
 #include <sys/types.h>
 #include <sys/systm.h>
 #include <sys/cons.h>
+#include <sys/globaldata.h>
+#include <sys/thread.h>
 #include <machine/cpufunc.h>
 #include <machine/intr.h>
 
@@ -26,15 +40,19 @@
 #define UART_LCR	3	/* line control */
 #define UART_MCR	4	/* modem control */
 #define UART_LSR	5	/* line status */
+#define MCR_LOOP	0x10	/* loopback: transmitted bytes are received */
 #define LSR_DR		0x01	/* data ready */
 #define LSR_THRE	0x20	/* transmit holding register empty */
+#define LSR_TEMT	0x40	/* transmitter empty */
 
 #define UART_IRQ	4
 #define RXRING		256
 
 static char rxring[RXRING];
 static volatile uint32_t rxhead;	/* written by the interrupt handler */
-static volatile uint32_t rxtail;	/* written by cons_getc() */
+static volatile uint32_t rxtail;	/* [a] advanced by consumers (CAS) */
+
+#define RXWAIT_NS	10000000UL	/* backstop poll of a blocked reader */
 
 void
 cons_init(void)
@@ -63,6 +81,10 @@ cons_putc(int c)
 static void
 uart_intr(void *arg)
 {
+	struct globaldata *gd = mycpu;
+	struct thread *td = gd->gd_curthread;
+	bool stored = false;
+
 	while (inb(COM1 + UART_LSR) & LSR_DR) {
 		char c = (char)inb(COM1 + UART_RBR);
 		uint32_t h = rxhead;
@@ -70,8 +92,15 @@ uart_intr(void *arg)
 		if (h - __atomic_load_n(&rxtail, __ATOMIC_ACQUIRE) < RXRING) {
 			rxring[h % RXRING] = c;
 			__atomic_store_n(&rxhead, h + 1, __ATOMIC_RELEASE);
+			stored = true;
 		}
 		/* else: ring full, the byte is dropped. */
+	}
+	/* See the note at the top: only outside a critical section. */
+	if (stored && td->td_critcount == 0 && gd->gd_intr_nesting == 1) {
+		crit_enter_td(td);
+		wakeup(&rxhead);
+		crit_exit_td(td);
 	}
 }
 
@@ -82,15 +111,65 @@ cons_intr_init(void)
 	outb(COM1 + UART_IER, 0x01);		/* received data available */
 }
 
+/*
+ * Take one byte, or -1 if the ring is empty.  Any context.  The byte is
+ * read before the CAS claims it: while tail still equals t the producer
+ * cannot reuse slot t, so a successful CAS proves the byte was intact.
+ */
 int
 cons_getc(void)
 {
-	uint32_t t = rxtail;
+	uint32_t t;
 	int c;
 
-	if (t == __atomic_load_n(&rxhead, __ATOMIC_ACQUIRE))
-		return (-1);
-	c = (unsigned char)rxring[t % RXRING];
-	__atomic_store_n(&rxtail, t + 1, __ATOMIC_RELEASE);
+	for (;;) {
+		t = __atomic_load_n(&rxtail, __ATOMIC_ACQUIRE);
+		if (t == __atomic_load_n(&rxhead, __ATOMIC_ACQUIRE))
+			return (-1);
+		c = (unsigned char)rxring[t % RXRING];
+		if (__atomic_compare_exchange_n(&rxtail, &t, t + 1, false,
+		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return (c);
+	}
+}
+
+/*
+ * Take one byte, sleeping until one arrives.  Thread context; may block.
+ * The interlock puts us on the channel before the ring is checked, so a
+ * byte stored in between wakes us (or the timeout does, see the top).
+ */
+int
+cons_getc_wait(void)
+{
+	int c;
+
+	while ((c = cons_getc()) < 0) {
+		tsleep_interlock(&rxhead);
+		if ((c = cons_getc()) >= 0)
+			break;
+		tsleep(&rxhead, PINTERLOCKED, "consin", RXWAIT_NS);
+	}
 	return (c);
+}
+
+/*
+ * Loop the UART back on itself (tests): transmitted bytes are received,
+ * raise the receive interrupt and land in the ring; nothing reaches the
+ * serial line meanwhile.  Thread context.
+ */
+void
+cons_loopback(bool on)
+{
+	uint64_t rf;
+	bool nested;
+
+	/* Let the byte in the transmitter leave before the mode changes. */
+	rf = cons_lock(&nested);
+	for (int spins = 0; spins < 100000; spins++) {
+		if (inb(COM1 + UART_LSR) & LSR_TEMT)
+			break;
+		cpu_pause();
+	}
+	outb(COM1 + UART_MCR, on ? 0x0b | MCR_LOOP : 0x0b);
+	cons_unlock(rf, nested);
 }

@@ -10,7 +10,8 @@
  *   2. the PVH start info: command line, memory map, modules, RSDP;
  *   3. CPU features, GDT/TSS and IDT;
  *   4. the kernel page tables (pmap_bootstrap) and the page allocator;
- *   5. kmalloc; ACPI MADT; local APIC, I/O APIC, clock calibration;
+ *   5. kmalloc; ACPI MADT; local APIC, I/O APIC, clock calibration,
+ *      the wall clock from the RTC;
  *   6. the application processors;
  *   7. the in-kernel tests (ktest=GLOB) or the console monitor.
  *
@@ -297,6 +298,31 @@ idt_load(void)
 }
 
 /*
+ * The initrd as the rest of the kernel sees it (sys/sys/md.h).  The PVH
+ * module list is loader input: the module is only handed out if it lies
+ * inside one RAM range of the memory map (so inside the direct map and
+ * excluded from the page allocator by pmap_bootstrap()).
+ */
+bool
+md_initrd(const void **bufp, size_t *lenp)
+{
+	if (initrd_size == 0)
+		return (false);
+	for (int i = 0; i < phys_ram_count; i++) {
+		if (initrd_pa >= phys_ram[i].ms_start &&
+		    initrd_pa < phys_ram[i].ms_end &&
+		    initrd_size <= phys_ram[i].ms_end - initrd_pa) {
+			*bufp = (const void *)PHYS_TO_DMAP(initrd_pa);
+			*lenp = initrd_size;
+			return (true);
+		}
+	}
+	kprintf("initrd: module at %#lx (%lu bytes) is not in RAM, ignored\n",
+	    initrd_pa, initrd_size);
+	return (false);
+}
+
+/*
  * Allocate the IST stacks of a CPU.  Pages come from the page allocator
  * (or, for the BSP before it exists, from static storage).
  */
@@ -333,6 +359,7 @@ kmain(vm_paddr_t start_info_pa)
 	gd0.gd_apicid = lapic_id();
 	ioapic_init();
 	tsc_calibrate();
+	rtc_init();
 	lapic_calibrate();
 	lapic_timer_start();
 	__atomic_or_fetch(&smp_active_mask, CPUMASK(0), __ATOMIC_RELEASE);

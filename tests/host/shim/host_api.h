@@ -68,6 +68,16 @@ uint64_t host_vm_page_phys(const struct vm_page *m);
 struct malloc_type *host_mtype(int i);
 
 /*
+ * The initrd parser (sys/kern/subr_initrd.c) through shim/initrd_shim.c:
+ * initrd_parse() of buf[0, len); 0 or an errno.  *nentsp entries;
+ * rejected: *offp and reason (the parser's).  Accepted: insane is empty
+ * unless the index is unsound (data outside, bad names or fields).
+ */
+int	host_initrd_parse(const void *buf, size_t len, size_t prefixlen,
+	    size_t *nentsp, size_t *offp, char *reason, size_t reasonlen,
+	    char *insane, size_t insanelen);
+
+/*
  * Test-side support (host_support.c).
  */
 /*

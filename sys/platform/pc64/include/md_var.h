@@ -92,4 +92,19 @@ void		clock_ap_sync(void);
 int64_t		clock_bsp_sync(void);
 extern uint64_t	tsc_freq;
 
+/* rtc.c: the CMOS clock, read once at boot into boottime_sec. */
+struct clock_ymdhms;
+struct rtc_regs {			/* raw register values */
+	uint8_t		rr_sec;
+	uint8_t		rr_min;
+	uint8_t		rr_hour;
+	uint8_t		rr_day;
+	uint8_t		rr_mon;
+	uint8_t		rr_year;
+	uint8_t		rr_century;
+	uint8_t		rr_statusb;	/* format: binary/BCD, 24/12 h */
+};
+void		rtc_init(void);			/* BSP, after tsc_calibrate */
+int		rtc_decode(const struct rtc_regs *r, struct clock_ymdhms *ct);
+
 #endif /* !_MACHINE_MD_VAR_H_ */
