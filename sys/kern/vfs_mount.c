@@ -281,6 +281,7 @@ vfs_init(void)
 	error = kern_mkdir("/dev", 0755);
 	if (error != 0 && error != EEXIST)
 		kprintf("vfs: cannot create /dev: %d\n", error);
-	else if ((error = kern_mount("devfs", "devfs", "/dev", "")) != 0)
+	/* devfs completes everything in the caller (devfs.c): no thread. */
+	else if ((error = kern_mount("devfs", "devfs", "/dev", "threads=0")) != 0)
 		kprintf("vfs: cannot mount devfs on /dev: %d\n", error);
 }
