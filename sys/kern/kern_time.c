@@ -83,7 +83,8 @@ clock_ymdhms_to_secs(const struct clock_ymdhms *ct, int64_t *secsp)
 
 	if (ct->ct_year < 1970 || ct->ct_year > 9999 ||
 	    ct->ct_mon < 1 || ct->ct_mon > 12 ||
-	    ct->ct_day < 1 || ct->ct_day > clock_mdays(ct->ct_year, ct->ct_mon) ||
+	    ct->ct_day < 1 ||
+	    ct->ct_day > clock_mdays(ct->ct_year, ct->ct_mon) ||
 	    ct->ct_hour < 0 || ct->ct_hour > 23 ||
 	    ct->ct_min < 0 || ct->ct_min > 59 ||
 	    ct->ct_sec < 0 || ct->ct_sec > 59)

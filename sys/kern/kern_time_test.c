@@ -162,7 +162,8 @@ KTEST(time_calendar_roundtrip, "Seconds to date and back is the identity over 19
 	struct clock_ymdhms ct;
 	int64_t secs, back, prev = -1;
 
-	for (secs = 0; secs < T_2100 + 86400L * 400; secs += 86400L * 7 + 3677) {
+	for (secs = 0; secs < T_2100 + 86400L * 400;
+	    secs += 86400L * 7 + 3677) {
 		clock_secs_to_ymdhms(secs, &ct);
 		KT_ASSERT_EQ(clock_ymdhms_to_secs(&ct, &back), 0);
 		KT_ASSERT_EQ(back, secs);

@@ -189,8 +189,9 @@ initrd_record(const uint8_t *b, size_t len, size_t off, struct newc_rec *r,
 	}
 	ns = r->r_f[F_NAMESIZE];
 	if (ns < 1 || ns > PATH_MAX)
-		return (initrd_reject(rep, off + 6 + 8 * F_NAMESIZE, "name size "
-		    "%zu out of range (1 to %d with the NUL)", ns, PATH_MAX));
+		return (initrd_reject(rep, off + 6 + 8 * F_NAMESIZE,
+		    "name size %zu out of range (1 to %d with the NUL)", ns,
+		    PATH_MAX));
 	r->r_nameoff = off + NEWC_HDRLEN;
 	if (len - r->r_nameoff < ns)
 		return (initrd_reject(rep, r->r_nameoff, "truncated name (%zu "
@@ -208,7 +209,8 @@ initrd_record(const uint8_t *b, size_t len, size_t off, struct newc_rec *r,
 		    "name"));
 	nz = initrd_nonzero(b, pos, r->r_dataoff);
 	if (nz != r->r_dataoff)
-		return (initrd_reject(rep, nz, "non-NUL padding after the name"));
+		return (initrd_reject(rep, nz, "non-NUL padding after the "
+		    "name"));
 	fs = r->r_f[F_FILESIZE];
 	if (len - r->r_dataoff < fs)
 		return (initrd_reject(rep, r->r_dataoff, "truncated data (%zu "
@@ -220,7 +222,8 @@ initrd_record(const uint8_t *b, size_t len, size_t off, struct newc_rec *r,
 		    "data"));
 	nz = initrd_nonzero(b, pos, r->r_end);
 	if (nz != r->r_end)
-		return (initrd_reject(rep, nz, "non-NUL padding after the data"));
+		return (initrd_reject(rep, nz, "non-NUL padding after the "
+		    "data"));
 	r->r_trailer = ns == sizeof(NEWC_TRAILER) &&
 	    memcmp(b + r->r_nameoff, NEWC_TRAILER, ns) == 0;
 	return (0);
@@ -318,8 +321,8 @@ initrd_entry(struct initrd_archive *ar, const struct newc_rec *r,
 	ie->ie_devminor = r->r_f[F_DEVMINOR];
 	initrd_shown(shown, sizeof(shown), raw, rawlen);
 	if ((mode & ~(uint32_t)(C_IFMT | 07777)) != 0)
-		return (initrd_reject(rep, r->r_off + 6 + 8 * F_MODE, "bad mode "
-		    "%#o of '%s'", mode, shown));
+		return (initrd_reject(rep, r->r_off + 6 + 8 * F_MODE,
+		    "bad mode %#o of '%s'", mode, shown));
 	switch (mode & C_IFMT) {
 	case C_ISREG:
 		ie->ie_type = INITRD_REG;
@@ -353,9 +356,9 @@ initrd_entry(struct initrd_archive *ar, const struct newc_rec *r,
 	}
 	/* prefix + '/' + name + NUL */
 	if (prefixlen + ie->ie_namelen + 2 > PATH_MAX)
-		return (initrd_reject(rep, r->r_nameoff, "name '%s' is too long: "
-		    "with the destination it exceeds PATH_MAX (%d)", shown,
-		    PATH_MAX));
+		return (initrd_reject(rep, r->r_nameoff, "name '%s' is too "
+		    "long: with the destination it exceeds PATH_MAX (%d)",
+		    shown, PATH_MAX));
 	if (ie->ie_type == INITRD_DIR && ie->ie_size != 0)
 		return (initrd_reject(rep, r->r_dataoff, "directory '%s' has "
 		    "%u bytes of data", shown, ie->ie_size));

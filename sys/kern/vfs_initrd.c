@@ -59,7 +59,7 @@ struct initrd_ctx {
 	size_t		ic_prefixlen;
 	char		*ic_path;	/* PATH_MAX: the entry's path */
 	char		*ic_path2;	/* PATH_MAX: link source, target */
-	char		*ic_parent;	/* PATH_MAX: a directory known to exist */
+	char		*ic_parent;	/* PATH_MAX: a directory that exists */
 	size_t		ic_parentlen;	/* NONE: nothing known */
 	uint8_t		*ic_done;	/* per entry: created */
 	int		ic_error;	/* first error */

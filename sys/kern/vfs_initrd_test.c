@@ -518,7 +518,8 @@ KTEST_DEFINE(initrd_boot_exact, "1", 0, 180, "The boot initrd was unpacked exact
 	for (p = buf; p < buf + len; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (nl == NULL) {
-			ktest_fail(__FILE__, __LINE__, "unterminated last line");
+			ktest_fail(__FILE__, __LINE__, "last line has no "
+			    "newline");
 			break;
 		}
 		*nl = '\0';
@@ -570,7 +571,8 @@ KTEST_DEFINE(initrd_boot_exact, "1", 0, 180, "The boot initrd was unpacked exact
 			    lines[i].sl_nlink == lines[j].sl_nlink)
 				continue;	/* may be links: not decided */
 			IT_EXPECT(!same, "%s and %s share inode %lu",
-			    lines[i].sl_path, lines[j].sl_path, lines[i].sl_ino);
+			    lines[i].sl_path, lines[j].sl_path,
+			    lines[i].sl_ino);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -842,8 +844,9 @@ it_index_sane(const struct initrd_archive *ar, size_t len)
 		IT_EXPECT(strlen(n) == ie->ie_namelen &&
 		    ie->ie_namelen + 2 <= PATH_MAX, "entry %zu: name length",
 		    i);
-		IT_EXPECT(ie->ie_type >= INITRD_REG && ie->ie_type <= INITRD_DOT,
-		    "entry %zu: type %d", i, ie->ie_type);
+		IT_EXPECT(ie->ie_type >= INITRD_REG &&
+		    ie->ie_type <= INITRD_DOT, "entry %zu: type %d", i,
+		    ie->ie_type);
 		IT_EXPECT((ie->ie_namelen == 0) == (ie->ie_type == INITRD_DOT),
 		    "entry %zu: empty name of type %d", i, ie->ie_type);
 		IT_EXPECT(ie->ie_head <= i && ie->ie_data < ar->ar_nents,
@@ -938,7 +941,7 @@ KTEST_DEFINE(initrd_truncated, "1", 0, 180, "Every proper prefix of a valid arch
 
 struct it_hcase {
 	const char	*hc_what;
-	const char	*hc_reason;	/* expected in the reason; NULL: legal */
+	const char	*hc_reason;	/* in the reason; NULL: legal */
 	const char	*hc_path;	/* legal: must exist afterwards */
 	long		hc_count;	/* legal: names in HD afterwards */
 };

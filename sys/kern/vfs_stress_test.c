@@ -15,6 +15,10 @@
  *			link counts and contents match, and once everything
  *			is removed and the cache pruned, vnodes, namecache
  *			entries and open files are back to their baseline.
+ *   vfs_stress_queued	the same with every VOP sent to two service
+ *			threads (tmpfs fast=none,threads=2)
+ *   vfs_stress_percpu	the same with a service thread per CPU and only
+ *			reads in the fast path (fast=read,threads=percpu)
  *
  * The run is sized by a time budget (this machine's KVM runs kernel code
  * about a hundred times slower than TCG) with a minimum operation count.
@@ -377,7 +381,13 @@ st_seen(const char *name, int dir)
 	return (false);
 }
 
-KTEST_SMP(vfs_stress, "1,4", "all CPUs create/rename/link/unlink/look up in shared dirs; tree matches the models, no leaks")
+/*
+ * The stress run.  opts NULL: in the root tmpfs (fast path for
+ * everything the token allows); else in a tmpfs mounted on /st with
+ * those options.
+ */
+static void
+st_run(const char *opts)
 {
 	struct st_worker *w;
 	char p[48];
@@ -388,6 +398,8 @@ KTEST_SMP(vfs_stress, "1,4", "all CPUs create/rename/link/unlink/look up in shar
 	uint64_t ops = 0, bad = 0;
 
 	KT_ASSERT_EQ(kern_mkdir("/st", 0755), 0);
+	if (opts != NULL)
+		KT_ASSERT_EQ(kern_mount("tmpfs", "stress", "/st", opts), 0);
 	for (d = 0; d < ST_NDIRS; d++) {
 		ksnprintf(p, sizeof(p), "/st/d%d", d);
 		KT_ASSERT_EQ(kern_mkdir(p, 0755), 0);
@@ -484,4 +496,26 @@ KTEST_SMP(vfs_stress, "1,4", "all CPUs create/rename/link/unlink/look up in shar
 	KT_CHECK(cache_count() == base_nc);
 	ktest_log("vnodes %d/%d entries %d/%d files %d/%d", vnode_count(),
 	    base_vn, cache_count(), base_nc, file_count(), base_fp);
+	if (opts != NULL) {
+		for (d = 0; d < ST_NDIRS; d++) {
+			ksnprintf(p, sizeof(p), "/st/d%d", d);
+			KT_CHECK(kern_rmdir(p) == 0);
+		}
+		KT_CHECK(kern_unmount("/st") == 0);
+	}
+}
+
+KTEST_SMP(vfs_stress, "1,4", "all CPUs create/rename/link/unlink/look up in shared dirs; tree matches the models, no leaks")
+{
+	st_run(NULL);
+}
+
+KTEST_SMP(vfs_stress_queued, "1,4", "the stress run with every VOP queued to two tmpfs service threads (fast=none,threads=2)")
+{
+	st_run("fast=none,threads=2");
+}
+
+KTEST_SMP(vfs_stress_percpu, "1,4", "the stress run with one tmpfs service thread per CPU and the read-only fast path (fast=read,threads=percpu)")
+{
+	st_run("fast=read,threads=percpu");
 }

@@ -34,7 +34,8 @@ struct cdevsw {
 	const char	*d_name;	/* driver name (diagnostics) */
 	int		(*d_open)(struct cdev *dev, int fflag);
 	int		(*d_close)(struct cdev *dev, int fflag);
-	int		(*d_read)(struct cdev *dev, struct uio *uio, int ioflag);
+	int		(*d_read)(struct cdev *dev, struct uio *uio,
+			    int ioflag);
 	int		(*d_write)(struct cdev *dev, struct uio *uio,
 			    int ioflag);
 };
@@ -77,7 +78,9 @@ struct cdev *make_dev(const struct cdevsw *csw, const char *name,
  * driver is running.  Opens of the name that are still in use keep their
  * vnode, but open/read/write on it then fail with ENXIO and close no
  * longer reaches the driver: after destroy_dev returns, the driver is
- * never called again for dev.  Thread context; may block.
+ * never called again for dev.  A driver whose calls may sleep for long
+ * (waiting for input) must wake them first, or destroy_dev waits as
+ * long.  Thread context; may block.
  */
 void	destroy_dev(struct cdev *dev);
 

@@ -64,7 +64,7 @@ struct initrd_ent {
 	size_t		ie_off;		/* header offset */
 	size_t		ie_dataoff;	/* data offset */
 	uint32_t	ie_size;	/* data bytes */
-	uint32_t	ie_mode;	/* the archive's st_mode, type included */
+	uint32_t	ie_mode;	/* the archive's mode, type included */
 	uint32_t	ie_uid;
 	uint32_t	ie_gid;
 	uint32_t	ie_mtime;
@@ -74,7 +74,7 @@ struct initrd_ent {
 	uint32_t	ie_devminor;
 	int		ie_type;	/* INITRD_* */
 	int		ie_depth;	/* '/' characters in ie_name */
-	const char	*ie_name;	/* canonical name, relative, NUL-ended */
+	const char	*ie_name;	/* canonical, relative, NUL-ended */
 	size_t		ie_namelen;
 	/*
 	 * Hard links (INITRD_REG with nlink > 1 sharing dev and ino): every

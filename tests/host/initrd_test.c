@@ -132,8 +132,8 @@ parse(const void *buf, size_t len, const char *what)
 	    sizeof(reason), insane, sizeof(insane));
 	free(copy);
 	if (v.v_error == 0)
-		ATF_REQUIRE_MSG(insane[0] == '\0', "%s: accepted with an unsound "
-		    "index: %s", what, insane);
+		ATF_REQUIRE_MSG(insane[0] == '\0', "%s: accepted with an "
+		    "unsound index: %s", what, insane);
 	else {
 		ATF_REQUIRE_MSG(v.v_error == EINVAL, "%s: error %d", what,
 		    v.v_error);
@@ -246,8 +246,8 @@ ATF_TC_BODY(mutations, tc)
 			size_t at = host_rand(&seed) % a.a_len;
 
 			if (host_rand(&seed) % 2 == 0)
-				m[at] ^= (unsigned char)(1 << (host_rand(&seed) %
-				    8));
+				m[at] ^= (unsigned char)(1 <<
+				    (host_rand(&seed) % 8));
 			else
 				m[at] = interesting[host_rand(&seed) %
 				    sizeof(interesting)];
@@ -321,7 +321,8 @@ ATF_TC_BODY(random_records, tc)
 
 		memset(&a, 0, sizeof(a));
 		for (int r = 0; r < nrec; r++) {
-			const char *nm = names[host_rand(&seed) % nitems_(names)];
+			const char *nm =
+			    names[host_rand(&seed) % nitems_(names)];
 			unsigned sz = sizes[host_rand(&seed) % nitems_(sizes)];
 			unsigned real = sz > sizeof(data) ? 8 : sz;
 			unsigned ns = (unsigned)strlen(nm) + 1;

@@ -19,7 +19,7 @@
 #define SB_BIN12	0x04	/* binary, 12-hour */
 
 struct rtc_case {
-	struct rtc_regs		rc_regs;	/* sec min hour day mon year cent B */
+	struct rtc_regs		rc_regs;	/* s m h day mon year cent B */
 	struct clock_ymdhms	rc_want;
 };
 

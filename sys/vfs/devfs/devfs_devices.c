@@ -114,11 +114,28 @@ static const struct cdevsw console_cdevsw = {
 	.d_write = console_write,
 };
 
+static const struct {
+	const struct cdevsw *csw;
+	const char	*name;
+	uint32_t	mode;
+} devfs_std[] = {
+	{ &null_cdevsw, "null", 0666 },
+	{ &zero_cdevsw, "zero", 0666 },
+	{ &console_cdevsw, "console", 0600 },
+};
+
+/* Called once, by the first devfs mount.  Thread context. */
 void
 devfs_devices_init(void)
 {
-	if (make_dev(&null_cdevsw, "null", 0666, 0, 0) == NULL ||
-	    make_dev(&zero_cdevsw, "zero", 0666, 0, 0) == NULL ||
-	    make_dev(&console_cdevsw, "console", 0600, 0, 0) == NULL)
-		kprintf("devfs: could not make the standard devices\n");
+	struct cdev *dev;
+	int error;
+
+	for (size_t i = 0; i < nitems(devfs_std); i++) {
+		error = make_dev_p(devfs_std[i].csw, devfs_std[i].name,
+		    devfs_std[i].mode, 0, 0, &dev);
+		if (error != 0)
+			kprintf("devfs: cannot make /dev/%s: %d\n",
+			    devfs_std[i].name, error);
+	}
 }

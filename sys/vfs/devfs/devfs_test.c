@@ -9,8 +9,9 @@
  *   devfs_zero		/dev/zero: reads give zeros, writes vanish
  *   devfs_console_write  a write to /dev/console reaches the console
  *   devfs_console_read	a reader of /dev/console blocks until input
- *			arrives (the UART looped back on itself), then gets
- *			it, woken by the receive interrupt
+ *			arrives (the UART looped back on itself: what is
+ *			written comes back through the receive interrupt),
+ *			then gets it raw; nothing may print meanwhile
  *   devfs_namespace	names cannot be created, removed, renamed or
  *			linked; errnos as documented; nothing changes
  *   devfs_setattr	chmod and chown of nodes work (and stay local to
@@ -299,7 +300,12 @@ dt_wait_flag(volatile bool *flag, uint64_t budget)
 	return (true);
 }
 
-/* True once td sleeps in the console input wait. */
+/*
+ * True once td is seen inside the console input wait.  td_wmesg is set
+ * for the whole tsleep call, including the moment between its 10 ms
+ * timeout firing and the thread running again; TDF_SLEEPING is not, and
+ * a poller whose own timeouts fire on the same ticks may never see it.
+ */
 static bool
 dt_wait_sleeping(thread_t td, uint64_t budget)
 {
@@ -308,8 +314,7 @@ dt_wait_sleeping(thread_t td, uint64_t budget)
 	for (;;) {
 		const char *wm = td->td_wmesg;
 
-		if ((td->td_flags & TDF_SLEEPING) != 0 && wm != NULL &&
-		    strcmp(wm, "consin") == 0)
+		if (wm != NULL && strcmp(wm, "consin") == 0)
 			return (true);
 		if (nanouptime() > end)
 			return (false);
@@ -317,12 +322,12 @@ dt_wait_sleeping(thread_t td, uint64_t budget)
 	}
 }
 
-KTEST_SMP(devfs_console_read, "1,4", "a /dev/console reader blocks until input arrives and is woken by the UART interrupt")
+KTEST_SMP(devfs_console_read, "1,4", "a /dev/console reader blocks until input arrives (the UART looped back), then gets it raw")
 {
 	static const char ping[] = "ping\n";	/* arrives as "ping\r\n" */
 	struct dt_reader *r;
-	bool slept, read_ok;
-	size_t done;
+	bool started, slept, early, read_ok;
+	size_t done, early_got;
 	int wfd, error;
 
 	r = kmalloc(sizeof(*r), M_TEMP, M_ZERO);
@@ -340,17 +345,30 @@ KTEST_SMP(devfs_console_read, "1,4", "a /dev/console reader blocks until input a
 	 * come back as input.  Results are kept and checked afterwards.
 	 */
 	cons_loopback(true);
-	KT_ASSERT(lwkt_create(dt_reader_main, r, ncpus - 1, TDPRI_KERN, 0, 0,
-	    "dtreader") != NULL);
-	slept = dt_wait_flag(&r->started, 5 * SEC) &&
-	    dt_wait_sleeping(r->td, 5 * SEC);
+	/* Output still queued in the emulated UART may loop back: drop it. */
+	tsleep(r, 0, "dtdrain", 20000000UL);
+	while (cons_getc() >= 0)
+		;
+	if (lwkt_create(dt_reader_main, r, ncpus - 1, TDPRI_KERN, 0, 0,
+	    "dtreader") == NULL) {
+		cons_loopback(false);
+		KT_ASSERT(!"no memory for the reader thread");
+	}
+	started = dt_wait_flag(&r->started, 30 * SEC);
+	slept = started && dt_wait_sleeping(r->td, 30 * SEC);
 	/* Still nothing read: the reader waits for input. */
-	slept = slept && r->got == 0 && !r->done;
+	early_got = r->got;
+	early = r->done;
 	error = kern_write(wfd, ping, sizeof(ping) - 1, &done);
-	read_ok = dt_wait_flag(&r->done, 10 * SEC);
+	read_ok = dt_wait_flag(&r->done, 30 * SEC);
 	cons_loopback(false);
 
+	KT_CHECK(started);
 	KT_CHECK(slept);
+	KT_CHECK(early_got == 0 && !early);
+	if (early_got != 0)
+		ktest_log("read before the write: %zu bytes \"%.*s\"",
+		    early_got, (int)early_got, r->buf);
 	KT_CHECK(error == 0 && done == sizeof(ping) - 1);
 	KT_CHECK(read_ok);
 	if (!read_ok) {

@@ -125,7 +125,7 @@ nt_names(const char *path, char *out, size_t outlen)
 	char names[NT_MAXNAMES][32];
 	char buf[512];
 	size_t done, off;
-	int fd, n = 0, error;
+	int fd, n = 0, calls = 0, error;
 
 	out[0] = '\0';
 	error = kern_open(path, O_RDONLY | O_DIRECTORY, 0, &fd);
@@ -133,6 +133,10 @@ nt_names(const char *path, char *out, size_t outlen)
 		return (error);
 	while ((error = kern_readdir(fd, buf, sizeof(buf), &done)) == 0 &&
 	    done > 0) {
+		if (++calls > 100) {		/* a readdir that never ends */
+			error = EIO;
+			break;
+		}
 		for (off = 0; off < done; off += ((struct dirent *)
 		    (buf + off))->d_reclen) {
 			struct dirent *d = (struct dirent *)(buf + off);
@@ -358,7 +362,8 @@ nt_check_coherent(const char *up, const char *low)
 	NT_EQ(kern_stat(L("n1"), &sl), ENOENT);
 	KT_CHECK(nt_is(L("n2"), "one+up"));
 	NT_EQ(kern_chmod(P("n2"), 0600), 0);
-	KT_CHECK(kern_stat(L("n2"), &sl) == 0 && (sl.st_mode & ALLPERMS) == 0600);
+	KT_CHECK(kern_stat(L("n2"), &sl) == 0 &&
+	    (sl.st_mode & ALLPERMS) == 0600);
 	NT_EQ(kern_truncate(P("n2"), 3), 0);
 	KT_CHECK(nt_is(L("n2"), "one"));
 	NT_EQ(kern_link(P("n2"), P2("d/n2link")), 0);
@@ -392,7 +397,8 @@ nt_check_coherent(const char *up, const char *low)
 	NT_EQ(kern_stat(P("n3"), &su), ENOENT);
 	KT_CHECK(nt_is(P("n4"), "three+low"));
 	NT_EQ(kern_chmod(L("n4"), 0604), 0);
-	KT_CHECK(kern_stat(P("n4"), &su) == 0 && (su.st_mode & ALLPERMS) == 0604);
+	KT_CHECK(kern_stat(P("n4"), &su) == 0 &&
+	    (su.st_mode & ALLPERMS) == 0604);
 	NT_EQ(kern_unlink(L("n4")), 0);
 	NT_EQ(kern_stat(P("n4"), &su), ENOENT);
 	NT_EQ(kern_stat(P("e/sub"), &su), ENOENT);
@@ -672,6 +678,18 @@ KTEST(nullfs_hostile, "bad sources and options fail cleanly; a layer on its own 
 	    "threads=x"), EINVAL);
 	NT_EQ(kern_mount("nullfs", "/nft_bad/lower", "/nft_bad/lower/a",
 	    ""), ENOTDIR);
+	/* A source path longer than PATH_MAX. */
+	{
+		char *longp = kmalloc(PATH_MAX + 16, M_TEMP, 0);
+
+		KT_ASSERT(longp != NULL);
+		for (int i = 0; i < PATH_MAX + 8; i++)
+			longp[i] = (i % 2 == 0) ? '/' : '.';
+		longp[PATH_MAX + 8] = '\0';
+		NT_EQ(kern_mount("nullfs", longp, "/nft_bad/upper", ""),
+		    ENAMETOOLONG);
+		kfree(longp, M_TEMP);
+	}
 	KT_CHECK(nullfs_node_count() == base);
 	/* Through a symlink to the source. */
 	KT_ASSERT_EQ(kern_symlink("lower", "/nft_bad/tolower"), 0);

@@ -8,7 +8,11 @@
  *	tmpfs_dir.c	directory entries: name hash, readdir cookies
  *	tmpfs_file.c	file data: sparse page index, read, write, truncate
  *	tmpfs_radix.c	the sparse radix tree behind pages and cookies
- *	tmpfs_test.c, tmpfs_radix_test.c   in-kernel tests
+ *	tmpfs_test.c		in-kernel tests: semantics
+ *	tmpfs_space_test.c	large files, ENOSPC, memory
+ *	tmpfs_smp_test.c	concurrency
+ *	tmpfs_radix_test.c	the radix tree alone
+ *	tmpfs_testutil.c, tmpfs_test.h   helpers of the tests
  *
  * The design (docs/vfs.md, "tmpfs") in one paragraph: every file,
  * directory and symlink is a struct tmpfs_node with exactly one vnode,
@@ -171,7 +175,13 @@ struct tmpfs_mount {
 	uint64_t	tm_nodes_max;	/* [I] "nodes=" */
 	uint64_t	tm_nodes_used;	/* [T] nodes in existence */
 	uint64_t	tm_nextino;	/* [T] */
+	int		tm_fast;	/* [I] TMPFS_FAST_*: "fast=" */
 };
+
+#define TMPFS_FAST_ALL	0	/* every operation may run in the caller */
+#define TMPFS_FAST_READ	1	/* only those that neither allocate nor
+				   drop a name */
+#define TMPFS_FAST_NONE	2	/* everything goes to the service threads */
 
 #define VFS_TO_TMPFS(mp)	((struct tmpfs_mount *)(mp)->mnt_data)
 #define VP_TO_TMPFS_NODE(vp)	((struct tmpfs_node *)(vp)->v_data)

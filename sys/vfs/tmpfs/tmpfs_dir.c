@@ -5,11 +5,14 @@
  * indexed twice:
  *
  *   - by name, in a chained hash table (FNV-1a of the name) that grows by
- *     four when the entries outnumber twice the buckets, so look-up,
- *     create and remove cost O(1) on average whatever the size of the
- *     directory.  A table that cannot grow (no memory) keeps working,
- *     only with longer chains.  It is freed when the directory empties,
- *     so an empty directory holds no table;
+ *     four when the entries outnumber twice the buckets and shrinks by
+ *     four when they fall below an eighth of them (the gap between the
+ *     two keeps a directory hovering at one size from rehashing back and
+ *     forth), so look-up, create and remove cost O(1) on average, rehash
+ *     included, whatever the size of the directory.  A table that cannot
+ *     be resized (no memory) keeps working, only with longer chains.  It
+ *     is freed when the directory empties, so an empty directory holds
+ *     no table;
  *   - by readdir cookie, in a radix tree (tmpfs_radix.c).  Every entry
  *     gets the directory's next sequence number when it is made and keeps
  *     it for life; cookies 0 and 1 stand for "." and "..".
@@ -77,18 +80,17 @@ tmpfs_dir_lookup(struct tmpfs_node *dir, const char *name, size_t nlen)
 }
 
 /*
- * Try to give dir a hash table four times bigger; keep the old one if
- * there is no memory (look-ups still work, chains are longer).
+ * Move dir's entries to a new hash table of newn buckets (a power of 2).
+ * If there is no memory the old table stays: look-ups still work, only
+ * with longer or emptier chains.
  */
 static void
-tmpfs_dir_grow(struct tmpfs_node *dir)
+tmpfs_dir_rehash(struct tmpfs_node *dir, uint32_t newn)
 {
 	struct tmpfs_dirent **old = dir->tn_u.dir.htab, **nt;
 	struct tmpfs_dirent *de, *next;
-	uint32_t oldn = dir->tn_u.dir.hmask + 1, newn = oldn * 4, i;
+	uint32_t oldn = dir->tn_u.dir.hmask + 1, i;
 
-	if (newn > TMPFS_HASH_MAX)
-		return;
 	nt = kmalloc(newn * sizeof(*nt), M_TMPFS, M_ZERO);
 	if (nt == NULL)
 		return;
@@ -115,7 +117,7 @@ tmpfs_dir_attach(struct tmpfs_node *dir, const char *name, size_t nlen,
 {
 	struct tmpfs_dirent *de, **htab = NULL;
 	uint64_t cookie = dir->tn_u.dir.nextcookie;
-	uint32_t b;
+	uint32_t b, nb;
 
 	KKASSERT(dir->tn_type == VDIR && nlen > 0 && nlen <= NAME_MAX);
 	de = kmalloc(sizeof(*de) + nlen + 1, M_TMPFS_DIRENT, 0);
@@ -151,8 +153,9 @@ tmpfs_dir_attach(struct tmpfs_node *dir, const char *name, size_t nlen,
 	de->td_hnext = dir->tn_u.dir.htab[b];
 	dir->tn_u.dir.htab[b] = de;
 	dir->tn_nentries++;
-	if (dir->tn_nentries > 2 * ((uint64_t)dir->tn_u.dir.hmask + 1))
-		tmpfs_dir_grow(dir);
+	nb = dir->tn_u.dir.hmask + 1;
+	if (dir->tn_nentries > 2 * (uint64_t)nb && nb * 4 <= TMPFS_HASH_MAX)
+		tmpfs_dir_rehash(dir, nb * 4);
 	return (0);
 }
 
@@ -164,6 +167,7 @@ void
 tmpfs_dir_detach(struct tmpfs_node *dir, struct tmpfs_dirent *de)
 {
 	struct tmpfs_dirent **dep;
+	uint32_t nb;
 	void *item;
 
 	dep = &dir->tn_u.dir.htab[de->td_hash & dir->tn_u.dir.hmask];
@@ -178,10 +182,13 @@ tmpfs_dir_detach(struct tmpfs_node *dir, struct tmpfs_dirent *de)
 	    "not %p", de->td_cookie, item, de));
 	kfree(de, M_TMPFS_DIRENT);
 	KKASSERT(dir->tn_nentries > 0);
+	nb = dir->tn_u.dir.hmask + 1;
 	if (--dir->tn_nentries == 0) {
 		kfree(dir->tn_u.dir.htab, M_TMPFS);
 		dir->tn_u.dir.htab = NULL;
 		dir->tn_u.dir.hmask = 0;
+	} else if (dir->tn_nentries < nb / 8 && nb > TMPFS_HASH_MIN) {
+		tmpfs_dir_rehash(dir, nb / 4);
 	}
 }
 

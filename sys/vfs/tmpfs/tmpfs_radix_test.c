@@ -4,11 +4,15 @@
  *
  *   tmpfs_radix_model	random insertions and removals of keys drawn from
  *			several shapes (dense, clustered, spread over all 64
- *			bits, the extremes 0 and ~0) checked after every step
+ *			bits, the extremes 0 and ~0), growing the tree to 511
+ *			keys (128 under KVM) and shrinking it to 16 again and
+ *			again, checked after every step
  *			against a sorted-array model: lookup, lookup_ge from
  *			random points, EEXIST on duplicates, removal of absent
- *			keys; at the end the tree is empty and every tree node
- *			has been freed (M_TMPFS_RADIX counters)
+ *			keys, and every 16 steps the tree's own invariants
+ *			(tmpfs_radix_verify); at the end the tree is empty and
+ *			every tree node has been freed (M_TMPFS_RADIX)
+ *			8000 steps under TCG; capped by time under KVM.
  *   tmpfs_radix_sparse	keys far apart cost at most two tree nodes each
  */
 
@@ -17,11 +21,15 @@
 #include <sys/errno.h>
 #include <sys/malloc.h>
 #include <sys/ktest.h>
+#include <sys/md.h>
 #include <vfs/tmpfs/tmpfs.h>
 
 #include <vfs/tmpfs/tmpfs_test.h>
 
-#define RT_MAXKEYS	1024
+#define RT_MAXKEYS	512
+#define RT_STEPS	8000		/* under TCG: about 1 s */
+#define RT_MINSTEPS	1000
+#define RT_BUDGET_NS	4000000000UL	/* caps the run under KVM */
 
 static uint64_t
 rt_rand(uint64_t *s)
@@ -64,6 +72,23 @@ struct rt_model {
 	uint64_t	keys[RT_MAXKEYS];
 	int		n;
 };
+
+/* Open a gap at i / close the gap at i (word loops, no byte memmove). */
+static void
+rt_open(struct rt_model *m, int i)
+{
+	for (int j = m->n; j > i; j--)
+		m->keys[j] = m->keys[j - 1];
+	m->n++;
+}
+
+static void
+rt_close(struct rt_model *m, int i)
+{
+	for (int j = i; j < m->n - 1; j++)
+		m->keys[j] = m->keys[j + 1];
+	m->n--;
+}
 
 static int
 rt_find(const struct rt_model *m, uint64_t key)
@@ -126,16 +151,27 @@ KTEST(tmpfs_radix_model, "tmpfs radix tree: random inserts/removes of all key sh
 	struct tmpfs_radix tr = { NULL };
 	struct rt_model *m;
 	int64_t inuse0, mem0, inuse, mem;
-	uint64_t s = 0x9e3779b97f4a7c15ULL, key;
-	int step, i, error;
+	uint64_t s = 0x9e3779b97f4a7c15ULL, key, end;
+	int step, i, error, cycles = 0;
+	int top = tt_kvm() ? 128 : RT_MAXKEYS - 1;
+	bool growing = true, add;
 
 	m = kmalloc(sizeof(*m), M_TMPFSTEST, M_ZERO);
 	KT_ASSERT(m != NULL);
 	kmalloc_type_stats(M_TMPFS_RADIX, &inuse0, &mem0);
-	for (step = 0; step < 6000 && !ktest_failed(); step++) {
-		/* Grow while small, shrink while big, random in between. */
-		bool add = (m->n < 16) || (m->n < RT_MAXKEYS - 1 &&
-		    (rt_rand(&s) % 100) < (step < 3000 ? 65 : 35));
+	end = nanouptime() + RT_BUDGET_NS;
+	for (step = 0; step < RT_STEPS && !ktest_failed() &&
+	    (step < RT_MINSTEPS || nanouptime() < end); step++) {
+		/* Grow to the top, shrink to the bottom, and again. */
+		if (growing && m->n >= top)
+			growing = false;
+		else if (!growing && m->n <= 16) {
+			growing = true;
+			cycles++;
+		}
+		add = (rt_rand(&s) % 100) < (growing ? 80 : 20);
+		if (m->n >= top)
+			add = false;
 
 		if (add) {
 			key = rt_key(&s);
@@ -145,18 +181,14 @@ KTEST(tmpfs_radix_model, "tmpfs radix tree: random inserts/removes of all key sh
 				KT_CHECK(error == EEXIST);
 			} else {
 				KT_CHECK(error == 0);
-				memmove(&m->keys[i + 1], &m->keys[i],
-				    (m->n - i) * sizeof(m->keys[0]));
+				rt_open(m, i);
 				m->keys[i] = key;
-				m->n++;
 			}
 		} else if (m->n > 0 && (rt_rand(&s) % 8) != 0) {
 			i = (int)(rt_rand(&s) % m->n);
 			key = m->keys[i];
 			KT_CHECK(tmpfs_radix_remove(&tr, key) == RT_ITEM(key));
-			memmove(&m->keys[i], &m->keys[i + 1],
-			    (m->n - i - 1) * sizeof(m->keys[0]));
-			m->n--;
+			rt_close(m, i);
 			KT_CHECK(tmpfs_radix_lookup(&tr, key) == NULL);
 		} else {
 			/* Remove a key that is (most likely) absent. */
@@ -166,19 +198,20 @@ KTEST(tmpfs_radix_model, "tmpfs radix tree: random inserts/removes of all key sh
 				KT_CHECK(tmpfs_radix_remove(&tr, key) == NULL);
 		}
 		KT_CHECK(rt_agree(&tr, m, &s));
-		KT_CHECK(tmpfs_radix_verify(&tr) >= 0);
+		if ((step & 15) == 0)
+			KT_CHECK(tmpfs_radix_verify(&tr) >= 0);
 		KT_CHECK(tmpfs_radix_empty(&tr) == (m->n == 0));
 	}
-	ktest_log("%d steps, %d keys left", step, m->n);
+	ktest_log("%d steps, %d grow/shrink cycles, %d keys left", step,
+	    cycles, m->n);
+	KT_CHECK(tmpfs_radix_verify(&tr) >= 0);
 	/* Empty it in key order through lookup_ge. */
 	while (m->n > 0 && !ktest_failed()) {
 		void *item = tmpfs_radix_lookup_ge(&tr, 0, &key);
 
 		KT_CHECK(item == RT_ITEM(m->keys[0]) && key == m->keys[0]);
 		KT_CHECK(tmpfs_radix_remove(&tr, key) == item);
-		memmove(&m->keys[0], &m->keys[1],
-		    (m->n - 1) * sizeof(m->keys[0]));
-		m->n--;
+		rt_close(m, 0);
 	}
 	KT_CHECK(tmpfs_radix_empty(&tr));
 	kmalloc_type_stats(M_TMPFS_RADIX, &inuse, &mem);

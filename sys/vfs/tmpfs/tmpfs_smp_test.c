@@ -242,7 +242,7 @@ sm_list(uint8_t *seen, int *nseen)
 	uint8_t buf[3 * DIRENT_RECLEN(8)] __aligned(8);
 	struct dirent *d;
 	size_t done, pos;
-	int fd, idx, dots = 0;
+	int fd, idx, dots = 0, batches = 0;
 	bool ok = true;
 
 	memset(seen, 0, SM_MAXW * SM_K);
@@ -251,6 +251,10 @@ sm_list(uint8_t *seen, int *nseen)
 		return (false);
 	while (ok && kern_readdir(fd, buf, sizeof(buf), &done) == 0 &&
 	    done > 0) {
+		if (++batches > 4 * SM_MAXW * SM_K) {
+			ktest_log("listing: does not end");
+			ok = false;
+		}
 		for (pos = 0; ok && pos < done; pos += d->d_reclen) {
 			d = (struct dirent *)(buf + pos);
 			if (d->d_reclen != DIRENT_RECLEN(d->d_namlen) ||

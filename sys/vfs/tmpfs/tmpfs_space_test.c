@@ -92,111 +92,164 @@ lg_used(const char *path, uint64_t pages)
 #define LG_PATWORDS	(LG_NCHUNK + LG_CHUNK / 8)
 #define LG_DATA(pat, c)	((const uint8_t *)((pat) + (c)))
 
-static void
-lg_body(uint64_t *off, const uint64_t *pat, uint8_t *buf, uint8_t *hole)
-{
-	uint64_t seed = 0x243f6a8885a308d3ULL, s, pages = 0, cutpages;
-	uint64_t t0, end, cut;
-	struct stat st;
-	size_t done, n, c, k;
-	bool kvm = tt_kvm();
-	int fd;
+/* The state of one run. */
+struct lg_run {
+	uint64_t	*off;		/* chunk offsets */
+	const uint64_t	*pat;		/* the pattern (LG_DATA) */
+	uint8_t		*buf;		/* one chunk */
+	uint8_t		*hole;		/* LG_HOLE bytes */
+	size_t		n;		/* chunks written */
+	uint64_t	pages;		/* pages they touch */
+	bool		kvm;
+	int		fd;
+};
 
-	/* The layout: one chunk in each 2^50-byte slot, even ones aligned. */
-	s = seed;
+/* Lay the chunks out (one per 2^50-byte slot, even ones page aligned). */
+static void
+lg_layout(struct lg_run *r)
+{
+	uint64_t seed = 0x243f6a8885a308d3ULL, s = seed;
+	size_t c;
+
 	for (c = 0; c < LG_NCHUNK; c++) {
-		off[c] = c * LG_SLOT + PAGE_SIZE +
+		r->off[c] = c * LG_SLOT + PAGE_SIZE +
 		    tt_rand(&s) % (LG_SLOT - 2 * LG_CHUNK - 2 * PAGE_SIZE);
 		if ((c & 1) == 0)
-			off[c] &= ~(uint64_t)PAGE_MASK;
+			r->off[c] &= ~(uint64_t)PAGE_MASK;
 	}
-	ktest_log("seed %#lx, %s", seed, kvm ? "KVM: time budget" :
+	ktest_log("seed %#lx, %s", seed, r->kvm ? "KVM: time budget" :
 	    "full 64 MiB");
+}
 
-	KT_ASSERT_EQ(kern_open("/tlg/f", O_CREAT | O_EXCL | O_RDWR, 0644,
-	    &fd), 0);
-	t0 = nanouptime();
-	end = t0 + LG_KVM_BUDGET_NS;
+/* Write the chunks in order (all, or under KVM until the budget ends). */
+static void
+lg_write(struct lg_run *r)
+{
+	uint64_t t0 = nanouptime(), end = t0 + LG_KVM_BUDGET_NS;
+	struct stat st;
+	size_t done, n;
+
 	for (n = 0; n < LG_NCHUNK; n++) {
-		if (kvm && n >= LG_MINCHUNKS && nanouptime() > end)
+		if (r->kvm && n >= LG_MINCHUNKS && nanouptime() > end)
 			break;
-		if (kern_pwrite(fd, LG_DATA(pat, n), LG_CHUNK, (off_t)off[n],
-		    &done) != 0 ||
-		    done != LG_CHUNK) {
+		if (kern_pwrite(r->fd, LG_DATA(r->pat, n), LG_CHUNK,
+		    (off_t)r->off[n], &done) != 0 || done != LG_CHUNK) {
 			KT_CHECK(done == LG_CHUNK);
 			break;
 		}
-		pages += lg_pages(off[n], LG_CHUNK);
+		r->pages += lg_pages(r->off[n], LG_CHUNK);
 	}
+	r->n = n;
 	ktest_log("wrote %zu chunks (%zu KiB) in %lu ms", n,
 	    n * LG_CHUNK / 1024, ms_since(t0));
-	KT_ASSERT(n >= LG_MINCHUNKS && !ktest_failed());
-	KT_CHECK(kern_fstat(fd, &st) == 0 &&
-	    (uint64_t)st.st_size == off[n - 1] + LG_CHUNK &&
-	    (uint64_t)st.st_blocks == pages * (PAGE_SIZE / 512));
-	KT_CHECK(lg_used("/tlg", pages));
+	KT_ASSERT(n >= LG_MINCHUNKS);
+	KT_CHECK(kern_fstat(r->fd, &st) == 0 &&
+	    (uint64_t)st.st_size == r->off[n - 1] + LG_CHUNK &&
+	    (uint64_t)st.st_blocks == r->pages * (PAGE_SIZE / 512));
+	KT_CHECK(lg_used("/tlg", r->pages));
+}
 
-	/* Everything reads back; the bytes around each chunk are zeros. */
-	t0 = nanouptime();
-	for (c = 0; c < n && !ktest_failed(); c++) {
-		KT_CHECK(kern_pread(fd, buf, LG_CHUNK, (off_t)off[c], &done) ==
-		    0 && done == LG_CHUNK &&
-		    tt_memeq(buf, LG_DATA(pat, c), LG_CHUNK));
-		KT_CHECK(kern_pread(fd, hole, LG_HOLE, (off_t)off[c] - LG_HOLE,
-		    &done) == 0 && done == LG_HOLE && tt_iszero(hole, LG_HOLE));
-		if (c + 1 < n) {
-			KT_CHECK(kern_pread(fd, hole, LG_HOLE, (off_t)(off[c] +
-			    LG_CHUNK), &done) == 0 && done == LG_HOLE &&
-			    tt_iszero(hole, LG_HOLE));
+/* True if [off, off + LG_HOLE) reads as LG_HOLE zero bytes. */
+static bool
+lg_hole(struct lg_run *r, uint64_t off)
+{
+	size_t done;
+
+	return (kern_pread(r->fd, r->hole, LG_HOLE, (off_t)off, &done) == 0 &&
+	    done == LG_HOLE && tt_iszero(r->hole, LG_HOLE));
+}
+
+/* True if chunk c reads back whole (its first len bytes if len given). */
+static bool
+lg_chunk(struct lg_run *r, size_t c, size_t len)
+{
+	size_t done;
+
+	return (kern_pread(r->fd, r->buf, LG_CHUNK, (off_t)r->off[c],
+	    &done) == 0 && done == len &&
+	    tt_memeq(r->buf, LG_DATA(r->pat, c), len));
+}
+
+/* Every chunk reads back; the bytes around it are zeros. */
+static void
+lg_verify(struct lg_run *r)
+{
+	uint64_t t0 = nanouptime(), *off = r->off;
+	size_t c;
+
+	for (c = 0; c < r->n && !ktest_failed(); c++) {
+		KT_CHECK(lg_chunk(r, c, LG_CHUNK));
+		KT_CHECK(lg_hole(r, off[c] - LG_HOLE));
+		if (c + 1 < r->n) {
+			KT_CHECK(lg_hole(r, off[c] + LG_CHUNK));
 			/* Halfway to the next chunk. */
-			KT_CHECK(kern_pread(fd, hole, LG_HOLE, (off_t)(off[c] +
-			    LG_CHUNK + (off[c + 1] - off[c] - LG_CHUNK) / 2),
-			    &done) == 0 && done == LG_HOLE &&
-			    tt_iszero(hole, LG_HOLE));
+			KT_CHECK(lg_hole(r, off[c] + LG_CHUNK +
+			    (off[c + 1] - off[c] - LG_CHUNK) / 2));
 		}
 	}
 	ktest_log("read back and checked in %lu ms", ms_since(t0));
+}
 
-	/* Truncate into the middle of chunk k. */
-	t0 = nanouptime();
-	k = n / 2;
+/*
+ * Truncate into chunk k = n/2: what is before stays (all chunks under
+ * TCG; under KVM, where lg_verify already read them all, every eighth and
+ * the last), nothing reads past the cut.  Grow back: no page comes
+ * back, and the cut range reads as zeros.
+ */
+static void
+lg_truncate(struct lg_run *r)
+{
+	uint64_t t0 = nanouptime(), *off = r->off, cut, cutpages = 0;
+	size_t c, k = r->n / 2, done;
+	struct stat st;
+
 	cut = off[k] + LG_CUT;
-	cutpages = 0;
 	for (c = 0; c < k; c++)
 		cutpages += lg_pages(off[c], LG_CHUNK);
 	cutpages += lg_pages(off[k], LG_CUT);
-	KT_ASSERT_EQ(kern_ftruncate(fd, (off_t)cut), 0);
-	KT_CHECK(kern_fstat(fd, &st) == 0 && (uint64_t)st.st_size == cut &&
+	KT_ASSERT_EQ(kern_ftruncate(r->fd, (off_t)cut), 0);
+	KT_CHECK(kern_fstat(r->fd, &st) == 0 && (uint64_t)st.st_size == cut &&
 	    (uint64_t)st.st_blocks == cutpages * (PAGE_SIZE / 512));
 	KT_CHECK(lg_used("/tlg", cutpages));
-	/* All were checked above: under KVM a sample and the last one. */
-	for (c = 0; c < k && !ktest_failed(); c += kvm ? 8 : 1)
-		KT_CHECK(kern_pread(fd, buf, LG_CHUNK, (off_t)off[c], &done) ==
-		    0 && done == LG_CHUNK &&
-		    tt_memeq(buf, LG_DATA(pat, c), LG_CHUNK));
-	KT_CHECK(kern_pread(fd, buf, LG_CHUNK, (off_t)off[k - 1], &done) ==
-	    0 && done == LG_CHUNK &&
-	    tt_memeq(buf, LG_DATA(pat, k - 1), LG_CHUNK));
-	KT_CHECK(kern_pread(fd, buf, LG_CHUNK, (off_t)off[k], &done) == 0 &&
-	    done == LG_CUT && tt_memeq(buf, LG_DATA(pat, k), LG_CUT));
-	KT_CHECK(kern_pread(fd, buf, LG_CHUNK, (off_t)cut, &done) == 0 &&
-	    done == 0);
+	for (c = 0; c < k && !ktest_failed(); c += r->kvm ? 8 : 1)
+		KT_CHECK(lg_chunk(r, c, LG_CHUNK));
+	KT_CHECK(lg_chunk(r, k - 1, LG_CHUNK));
+	KT_CHECK(lg_chunk(r, k, LG_CUT));
+	KT_CHECK(kern_pread(r->fd, r->buf, LG_CHUNK, (off_t)cut, &done) ==
+	    0 && done == 0);
 
-	/* Grow again: no page, and what was cut reads as zeros. */
-	KT_ASSERT_EQ(kern_ftruncate(fd, (off_t)(off[n - 1] + LG_CHUNK)), 0);
-	KT_CHECK(kern_fstat(fd, &st) == 0 &&
+	KT_ASSERT_EQ(kern_ftruncate(r->fd, (off_t)(off[r->n - 1] + LG_CHUNK)),
+	    0);
+	KT_CHECK(kern_fstat(r->fd, &st) == 0 &&
 	    (uint64_t)st.st_blocks == cutpages * (PAGE_SIZE / 512));
-	KT_CHECK(kern_pread(fd, buf, LG_CHUNK, (off_t)off[k], &done) == 0 &&
-	    done == LG_CHUNK && tt_memeq(buf, LG_DATA(pat, k), LG_CUT) &&
-	    tt_iszero(buf + LG_CUT, LG_CHUNK - LG_CUT));
-	for (c = k + 1; c < n && !ktest_failed(); c += 1 + n / 64)
-		KT_CHECK(kern_pread(fd, buf, LG_CHUNK, (off_t)off[c], &done) ==
-		    0 && done == LG_CHUNK && tt_iszero(buf, LG_CHUNK));
+	KT_CHECK(kern_pread(r->fd, r->buf, LG_CHUNK, (off_t)off[k], &done) ==
+	    0 && done == LG_CHUNK &&
+	    tt_memeq(r->buf, LG_DATA(r->pat, k), LG_CUT) &&
+	    tt_iszero(r->buf + LG_CUT, LG_CHUNK - LG_CUT));
+	for (c = k + 1; c < r->n && !ktest_failed(); c += 1 + r->n / 64) {
+		KT_CHECK(kern_pread(r->fd, r->buf, LG_CHUNK, (off_t)off[c],
+		    &done) == 0 && done == LG_CHUNK &&
+		    tt_iszero(r->buf, LG_CHUNK));
+	}
 	KT_CHECK(lg_used("/tlg", cutpages));
 	ktest_log("truncate phase in %lu ms", ms_since(t0));
+}
 
+static void
+lg_body(struct lg_run *r)
+{
+	uint64_t t0;
+
+	lg_layout(r);
+	KT_ASSERT_EQ(kern_open("/tlg/f", O_CREAT | O_EXCL | O_RDWR, 0644,
+	    &r->fd), 0);
+	lg_write(r);
+	if (!ktest_failed())
+		lg_verify(r);
+	if (!ktest_failed())
+		lg_truncate(r);
 	t0 = nanouptime();
-	KT_CHECK(kern_close(fd) == 0);
+	KT_CHECK(kern_close(r->fd) == 0);
 	KT_CHECK(kern_unlink("/tlg/f") == 0);
 	KT_CHECK(lg_used("/tlg", 0));
 	ktest_log("unlink in %lu ms", ms_since(t0));
@@ -204,22 +257,26 @@ lg_body(uint64_t *off, const uint64_t *pat, uint8_t *buf, uint8_t *hole)
 
 KTEST_DEFINE(tmpfs_large, "1", 0, 240, "tmpfs large sparse file: 64 MiB at random 64-bit offsets, holes read zero, st_blocks exact, truncate in the middle")
 {
-	uint64_t *off, *pat;
-	uint8_t *buf, *hole;
+	struct lg_run r;
+	uint64_t *pat;
 
-	off = kmalloc(LG_NCHUNK * sizeof(*off), M_TMPFSTEST, 0);
+	memset(&r, 0, sizeof(r));
+	r.kvm = tt_kvm();
+	r.off = kmalloc(LG_NCHUNK * sizeof(*r.off), M_TMPFSTEST, 0);
 	pat = kmalloc(LG_PATWORDS * sizeof(*pat), M_TMPFSTEST, 0);
-	buf = kmalloc(LG_CHUNK, M_TMPFSTEST, 0);
-	hole = kmalloc(LG_HOLE, M_TMPFSTEST, 0);
-	KT_ASSERT(off != NULL && pat != NULL && buf != NULL && hole != NULL);
+	r.buf = kmalloc(LG_CHUNK, M_TMPFSTEST, 0);
+	r.hole = kmalloc(LG_HOLE, M_TMPFSTEST, 0);
+	KT_ASSERT(r.off != NULL && pat != NULL && r.buf != NULL &&
+	    r.hole != NULL);
 	tt_fill(pat, LG_PATWORDS * sizeof(*pat), 0x1a);
+	r.pat = pat;
 	KT_ASSERT_EQ(tt_mount("/tlg", "size=128m"), 0);
-	lg_body(off, pat, buf, hole);
+	lg_body(&r);
 	KT_CHECK(tt_unmount("/tlg") == 0);
-	kfree(hole, M_TMPFSTEST);
-	kfree(buf, M_TMPFSTEST);
+	kfree(r.hole, M_TMPFSTEST);
+	kfree(r.buf, M_TMPFSTEST);
 	kfree(pat, M_TMPFSTEST);
-	kfree(off, M_TMPFSTEST);
+	kfree(r.off, M_TMPFSTEST);
 }
 
 /* --- ENOSPC from the size= limit --- */

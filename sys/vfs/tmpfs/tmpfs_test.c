@@ -535,9 +535,10 @@ rd_batch(int fd, struct rd_list *l, size_t bufsize)
 static bool
 rd_rest(int fd, struct rd_list *l, size_t bufsize)
 {
-	long r;
+	long r = 0;
 
-	while ((r = rd_batch(fd, l, bufsize)) > 0)
+	/* A listing that never ends overflows l (bad): no hang. */
+	while (!l->bad && (r = rd_batch(fd, l, bufsize)) > 0)
 		;
 	return (r == 0 && !l->bad);
 }
@@ -589,36 +590,39 @@ rd_name(char *buf, char prefix, int i)
 }
 
 static void
-rd_body(struct rd_list *l, struct rd_list *l2)
+rd_path(char *buf, size_t len, const char *dir, char prefix, int i)
 {
-	char name[RD_NAMELEN], path[64];
-	struct stat dst, rst;
-	int i, n, fd, nbig, first;
-	long r;
-	off_t pos;
+	ksnprintf(buf, len, "%s/%c%03d", dir, prefix, i);
+}
 
-	n = tt_kvm() ? 60 : 150;
-	nbig = tt_kvm() ? 200 : 700;
-	KT_ASSERT_EQ(kern_mkdir("/trd/d", 0755), 0);
+/* Empty directories list "." and ".."; the root's ".." is itself. */
+static void
+rd_empty(struct rd_list *l)
+{
+	struct stat dst, rst;
+
 	KT_ASSERT_EQ(kern_stat("/trd/d", &dst), 0);
 	KT_ASSERT_EQ(kern_stat("/trd", &rst), 0);
-
-	/* Empty: exactly "." and "..". */
 	KT_ASSERT(rd_list("/trd/d", l, 512));
 	KT_CHECK(l->n == 2 && strcmp(l->e[0].name, ".") == 0 &&
 	    strcmp(l->e[1].name, "..") == 0);
 	KT_CHECK(l->e[0].ino == dst.st_ino && l->e[1].ino == rst.st_ino);
-	/* The mount's root: ".." is itself. */
 	KT_ASSERT(rd_list("/trd", l, 512));
 	KT_CHECK(l->n == 3 && l->e[0].ino == rst.st_ino &&
 	    l->e[1].ino == rst.st_ino && rd_count(l, "d") == 1);
+}
+
+/* n files: a listing in small batches has each once, in cookie order. */
+static void
+rd_full(struct rd_list *l, int n)
+{
+	char name[RD_NAMELEN], path[64];
+	int i;
 
 	for (i = 0; i < n; i++) {
-		rd_name(name, 'f', i);
-		ksnprintf(path, sizeof(path), "/trd/d/%s", name);
+		rd_path(path, sizeof(path), "/trd/d", 'f', i);
 		KT_ASSERT_EQ(tt_mkfile(path, 0, 0), 0);
 	}
-	/* A listing in small batches: everything once, in cookie order. */
 	KT_ASSERT(rd_list("/trd/d", l, 7 * DIRENT_RECLEN(4)));
 	KT_CHECK(l->n == n + 2 && strcmp(l->e[0].name, ".") == 0 &&
 	    strcmp(l->e[1].name, "..") == 0);
@@ -628,37 +632,40 @@ rd_body(struct rd_list *l, struct rd_list *l2)
 	}
 	for (i = 1; i < l->n; i++)
 		KT_CHECK(l->e[i].off > l->e[i - 1].off);
+}
 
-	/*
-	 * Changes between calls.  Read a third, then remove every third
-	 * entry (listed or not) and add twenty; the rest of the listing
-	 * must hold every survivor not yet listed and every new entry,
-	 * once, and none of the removed ones it had not reached.
-	 */
+/*
+ * Changes between calls.  Read a third, then remove every third entry
+ * (listed or not) and add twenty; the rest of the listing must hold
+ * every survivor not yet listed and every new entry, once, and none of
+ * the removed ones it had not reached.
+ */
+static void
+rd_churn(struct rd_list *l2, int n)
+{
+	char name[RD_NAMELEN], path[64];
+	int i, j, fd, first, early;
+
 	KT_ASSERT_EQ(kern_open("/trd/d", O_RDONLY | O_DIRECTORY, 0, &fd), 0);
 	l2->n = 0;
 	l2->bad = false;
-	while (l2->n < n / 3 && (r = rd_batch(fd, l2, 5 * DIRENT_RECLEN(4))) >
-	    0)
+	while (l2->n < n / 3 && rd_batch(fd, l2, 5 * DIRENT_RECLEN(4)) > 0)
 		;
 	KT_CHECK(l2->n >= n / 3);
 	first = l2->n;
 	for (i = 0; i < n; i += 3) {
-		rd_name(name, 'f', i);
-		ksnprintf(path, sizeof(path), "/trd/d/%s", name);
+		rd_path(path, sizeof(path), "/trd/d", 'f', i);
 		KT_CHECK(kern_unlink(path) == 0);
 	}
 	for (i = 0; i < 20; i++) {
-		rd_name(name, 'g', i);
-		ksnprintf(path, sizeof(path), "/trd/d/%s", name);
+		rd_path(path, sizeof(path), "/trd/d", 'g', i);
 		KT_CHECK(tt_mkfile(path, 0, 0) == 0);
 	}
 	KT_CHECK(rd_rest(fd, l2, 5 * DIRENT_RECLEN(4)));
+	KT_CHECK(kern_close(fd) == 0);
 	for (i = 0; i < n; i++) {
-		int early = 0;
-
 		rd_name(name, 'f', i);
-		for (int j = 0; j < first; j++)
+		for (early = 0, j = 0; j < first; j++)
 			early += strcmp(l2->e[j].name, name) == 0;
 		if (i % 3 == 0)		/* removed: only if listed before */
 			KT_CHECK(rd_count(l2, name) == early);
@@ -670,26 +677,37 @@ rd_body(struct rd_list *l, struct rd_list *l2)
 		KT_CHECK(rd_count(l2, name) == 1);
 	}
 	KT_CHECK(rd_count(l2, ".") == 1 && rd_count(l2, "..") == 1);
+}
 
-	/* Cookies are stable: a survivor keeps its d_off; lseek resumes. */
+/*
+ * Cookies are stable: a survivor keeps its d_off (l is the listing from
+ * before the churn); lseek to a cookie resumes there, or at the next
+ * survivor if that entry is gone.
+ */
+static void
+rd_cookies(struct rd_list *l, struct rd_list *l2, int n)
+{
+	char name[RD_NAMELEN], path[64];
+	const struct rd_ent *a, *b;
+	off_t pos;
+	int i, fd;
+
 	KT_ASSERT(rd_list("/trd/d", l2, 512));
 	for (i = 1; i < n; i += 3) {
-		const struct rd_ent *a, *b;
-
 		rd_name(name, 'f', i);
 		a = rd_find(l, name);
 		b = rd_find(l2, name);
 		KT_CHECK(a != NULL && b != NULL && a->off == b->off);
 	}
-	rd_name(name, 'f', 1);
-	KT_CHECK(kern_lseek(fd, rd_find(l, name)->off, SEEK_SET, &pos) == 0);
+	KT_ASSERT((a = rd_find(l, "f001")) != NULL);
+	KT_ASSERT((b = rd_find(l, "f003")) != NULL);
+	KT_ASSERT_EQ(kern_open("/trd/d", O_RDONLY | O_DIRECTORY, 0, &fd), 0);
+	KT_CHECK(kern_lseek(fd, a->off, SEEK_SET, &pos) == 0);
 	l2->n = 0;
 	KT_CHECK(rd_batch(fd, l2, DIRENT_RECLEN(4)) > 0 && l2->n == 1 &&
 	    strcmp(l2->e[0].name, "f002") == 0);
-	/* Resuming at a removed entry's cookie gives the next survivor. */
-	rd_name(name, 'f', 3);
-	KT_CHECK(kern_lseek(fd, rd_find(l, name)->off - 1, SEEK_SET, &pos) ==
-	    0);
+	/* f003's own cookie is one below its d_off; f003 is gone. */
+	KT_CHECK(kern_lseek(fd, b->off - 1, SEEK_SET, &pos) == 0);
 	l2->n = 0;
 	KT_CHECK(rd_batch(fd, l2, DIRENT_RECLEN(4)) > 0 && l2->n == 1 &&
 	    strcmp(l2->e[0].name, "f004") == 0);
@@ -698,35 +716,46 @@ rd_body(struct rd_list *l, struct rd_list *l2)
 	KT_CHECK(kern_close(fd) == 0);
 
 	/* Clean up: everything left goes. */
-	KT_ASSERT(rd_list("/trd/d", l, 512));
-	for (i = 2; i < l->n; i++) {
-		ksnprintf(path, sizeof(path), "/trd/d/%s", l->e[i].name);
+	KT_ASSERT(rd_list("/trd/d", l2, 512));
+	for (i = 2; i < l2->n; i++) {
+		ksnprintf(path, sizeof(path), "/trd/d/%s", l2->e[i].name);
 		KT_CHECK(kern_unlink(path) == 0);
 	}
-	KT_ASSERT(rd_list("/trd/d", l, 512));
-	KT_CHECK(l->n == 2);
+	KT_ASSERT(rd_list("/trd/d", l2, 512));
+	KT_CHECK(l2->n == 2);
+}
 
-	/* A big directory: the name hash grows; every name is found. */
+/*
+ * A big directory: the name hash grows as it fills and shrinks as it
+ * empties, and every name is found all along.  Removed while open, it
+ * still lists "." and "..".
+ */
+static void
+rd_big(struct rd_list *l, int nbig)
+{
+	char path[64];
+	int i, fd;
+
 	KT_ASSERT_EQ(kern_mkdir("/trd/big", 0755), 0);
 	for (i = 0; i < nbig && !ktest_failed(); i++) {
-		rd_name(name, 'b', i);
-		ksnprintf(path, sizeof(path), "/trd/big/%s", name);
+		rd_path(path, sizeof(path), "/trd/big", 'b', i);
 		KT_CHECK(tt_mkfile(path, 0, 0) == 0);
 	}
 	for (i = nbig - 1; i >= 0 && !ktest_failed(); i--) {
-		rd_name(name, 'b', i);
-		ksnprintf(path, sizeof(path), "/trd/big/%s", name);
+		rd_path(path, sizeof(path), "/trd/big", 'b', i);
 		KT_CHECK(tt_size(path) == 0);
 	}
 	KT_ASSERT(rd_list("/trd/big", l, 512));
 	KT_CHECK(l->n == nbig + 2);
 	for (i = 0; i < nbig && !ktest_failed(); i++) {
-		rd_name(name, 'b', i);
-		ksnprintf(path, sizeof(path), "/trd/big/%s", name);
+		rd_path(path, sizeof(path), "/trd/big", 'b', i);
 		KT_CHECK(kern_unlink(path) == 0);
+		/* Every so often, the last names are still found. */
+		if (i % 64 == 0 || i > nbig - 8) {
+			rd_path(path, sizeof(path), "/trd/big", 'b', nbig - 1);
+			KT_CHECK(i == nbig - 1 || tt_size(path) == 0);
+		}
 	}
-
-	/* A removed directory still lists "." and "..", and nothing else. */
 	KT_ASSERT_EQ(kern_open("/trd/big", O_RDONLY | O_DIRECTORY, 0, &fd),
 	    0);
 	KT_CHECK(kern_rmdir("/trd/big") == 0);
@@ -734,18 +763,29 @@ rd_body(struct rd_list *l, struct rd_list *l2)
 	l->bad = false;
 	KT_CHECK(rd_rest(fd, l, 512) && l->n == 2);
 	KT_CHECK(kern_close(fd) == 0);
-	KT_CHECK(kern_rmdir("/trd/d") == 0);
 }
 
 KTEST(tmpfs_readdir, "tmpfs readdir: exact listings, stable cookies while entries come and go between calls, lseek resume, big dirs")
 {
 	struct rd_list *l, *l2;
 
+	int n = tt_kvm() ? 60 : 150, nbig = tt_kvm() ? 200 : 700;
+
 	l = kmalloc(sizeof(*l), M_TMPFSTEST, M_ZERO);
 	l2 = kmalloc(sizeof(*l2), M_TMPFSTEST, M_ZERO);
 	KT_ASSERT(l != NULL && l2 != NULL);
 	KT_ASSERT_EQ(tt_mount("/trd", "size=1m"), 0);
-	rd_body(l, l2);
+	KT_ASSERT_EQ(kern_mkdir("/trd/d", 0755), 0);
+	rd_empty(l);
+	if (!ktest_failed())
+		rd_full(l, n);
+	if (!ktest_failed())
+		rd_churn(l2, n);
+	if (!ktest_failed())
+		rd_cookies(l, l2, n);
+	if (!ktest_failed())
+		rd_big(l, nbig);
+	KT_CHECK(kern_rmdir("/trd/d") == 0);
 	KT_CHECK(tt_unmount("/trd") == 0);
 	kfree(l, M_TMPFSTEST);
 	kfree(l2, M_TMPFSTEST);
@@ -872,7 +912,7 @@ fp_holder(void *arg)
 }
 
 static void
-fp_body(void)
+fp_body(int mode)
 {
 	struct vnode *vp;
 	struct mount *mp;
@@ -897,10 +937,20 @@ fp_body(void)
 	tt_fill(buf, sizeof(buf), 22);
 	KT_CHECK(kern_pwrite(fd, buf, sizeof(buf), 4000, &done) == 0 &&
 	    done == sizeof(buf));
-	KT_CHECK(mp->mnt_nfast == f0 + 3 && mp->mnt_nqueued == q0);
-	/* Extending (a new page, a larger size) goes to the thread. */
+	if (mode == TMPFS_FAST_NONE) {
+		KT_CHECK(mp->mnt_nfast == f0 && mp->mnt_nqueued == q0 + 3);
+	} else {
+		KT_CHECK(mp->mnt_nfast == f0 + 3 && mp->mnt_nqueued == q0);
+	}
+	/* Extending (a new page, a larger size): fast only with fast=all. */
 	KT_CHECK(kern_pwrite(fd, buf, 10, 8190, &done) == 0 && done == 10);
-	KT_CHECK(mp->mnt_nfast == f0 + 3 && mp->mnt_nqueued == q0 + 1);
+	if (mode == TMPFS_FAST_READ)
+		KT_CHECK(mp->mnt_nfast == f0 + 3 &&
+		    mp->mnt_nqueued == q0 + 1);
+	else if (mode == TMPFS_FAST_ALL)
+		KT_CHECK(mp->mnt_nfast == f0 + 4 && mp->mnt_nqueued == q0);
+	else
+		KT_CHECK(mp->mnt_nfast == f0 && mp->mnt_nqueued == q0 + 4);
 	KT_CHECK(kern_pread(fd, buf, sizeof(buf), 4000, &done) == 0 &&
 	    done == sizeof(buf) && tt_check(buf, sizeof(buf), 22));
 
@@ -924,10 +974,16 @@ fp_body(void)
 	KT_CHECK(kern_unlink("/tfp/f") == 0);
 }
 
-KTEST_SMP(tmpfs_fastpath, "1,2", "tmpfs fast path: reads, getattr, resident writes done in the caller; extending writes and a busy token go to the service thread")
+KTEST_SMP(tmpfs_fastpath, "1,2", "tmpfs fast path: fast=read, fast=all, fast=none send exactly the expected operations to the service thread; a busy token queues")
 {
+	KT_ASSERT_EQ(tt_mount("/tfp", "size=1m,fast=read"), 0);
+	fp_body(TMPFS_FAST_READ);
+	KT_CHECK(tt_unmount("/tfp") == 0);
 	KT_ASSERT_EQ(tt_mount("/tfp", "size=1m"), 0);
-	fp_body();
+	fp_body(TMPFS_FAST_ALL);
+	KT_CHECK(tt_unmount("/tfp") == 0);
+	KT_ASSERT_EQ(tt_mount("/tfp", "size=1m,fast=none"), 0);
+	fp_body(TMPFS_FAST_NONE);
 	KT_CHECK(tt_unmount("/tfp") == 0);
 }
 
@@ -939,7 +995,7 @@ KTEST(tmpfs_options, "tmpfs mount options: size= (suffixes, limits), nodes=, ro;
 		"size=", "size=0", "size=abc", "size=12q", "size=1kk",
 		"size=99999999999999999999999", "size=-1", "nodes=0",
 		"nodes=1k", "frob", "size=1m,frob", "sizes=1m",
-		"size=0x100",
+		"size=0x100", "fast=", "fast=some", "fast",
 	};
 	struct statfs sb;
 	unsigned i;

@@ -3,7 +3,8 @@
  *
  * Options (comma-separated; anything else is EINVAL):
  *   size=BYTES   limit on file pages, rounded up to whole pages; an
- *		  optional k, m or g suffix multiplies by 2^10, 2^20, 2^30.
+ *		  optional k, m or g suffix multiplies by 2^10, 2^20, 2^30;
+ *		  from 1 byte to 2^62.
  *		  Default: 1/TMPFS_DEFAULT_DIV (half) of the RAM given to the
  *		  page allocator (vm_phys_total_count()), leaving the rest to
  *		  the kernel.  Only file data counts against it; metadata
@@ -13,6 +14,9 @@
  *		  included).  Default: the page limit, at least 1024.
  *   ro, rw	  read-only refuses every change (EROFS); the VFS sets
  *		  MNT_RDONLY from "ro".
+ *   fast=all|read|none  which operations may complete in the caller's
+ *		  context when the token is free (tmpfs_vnops.c, tmpfs_fast);
+ *		  default all.
  *   threads=...  the VFS's (accepted and ignored here).
  * Even within the limits, a write gets ENOSPC when vm_page_alloc or
  * kmalloc fails (tmpfs_file.c).
@@ -45,6 +49,7 @@
 struct tmpfs_args {
 	uint64_t	ta_pages;	/* 0: default */
 	uint64_t	ta_nodes;	/* 0: default */
+	int		ta_fast;	/* TMPFS_FAST_* (0: all) */
 };
 
 /*
@@ -100,6 +105,18 @@ tmpfs_parse_opt(const char *opt, struct tmpfs_args *ta)
 		if (v == 0 || v > TMPFS_MAXFILESIZE)
 			return (EINVAL);
 		ta->ta_pages = howmany(v, PAGE_SIZE);
+		return (0);
+	}
+	if (strcmp(opt, "fast=all") == 0) {
+		ta->ta_fast = TMPFS_FAST_ALL;
+		return (0);
+	}
+	if (strcmp(opt, "fast=read") == 0) {
+		ta->ta_fast = TMPFS_FAST_READ;
+		return (0);
+	}
+	if (strcmp(opt, "fast=none") == 0) {
+		ta->ta_fast = TMPFS_FAST_NONE;
 		return (0);
 	}
 	if (strncmp(opt, "nodes=", 6) == 0) {
@@ -170,6 +187,7 @@ tmpfs_mount(struct mount *mp, const char *from, const char *opts)
 	tm->tm_mp = mp;
 	tm->tm_pages_max = ta.ta_pages;
 	tm->tm_nodes_max = ta.ta_nodes;
+	tm->tm_fast = ta.ta_fast;
 	tm->tm_nextino = 2;
 
 	/* Nobody else can see tm yet; the token keeps the rules uniform. */

@@ -12,13 +12,14 @@
  *		   and only then drops the reference of a vnode whose last
  *		   name the operation removed (vrele may block: tmpfs.h rule 2).
  *   tmpfs_fast()  vop_fast, in the caller's context.  It tries the token
- *		   (lwkt_trytoken, never waits) and runs NRESOLVE, GETATTR,
- *		   READ, READLINK, READDIR, and a WRITE that needs no new page
- *		   and does not extend the file.  None of those allocates or
- *		   drops a name.  Anything else, or a busy token, returns
- *		   EASYNC and the VFS queues the message to a service thread.
- *		   OPEN and CLOSE do nothing in tmpfs and complete here
- *		   without the token.
+ *		   (lwkt_trytoken, never waits) and runs the operation if it
+ *		   gets it: every operation with "fast=all" (the default),
+ *		   only NRESOLVE, GETATTR, READ, READLINK, READDIR and a WRITE
+ *		   that needs no new page and does not extend the file with
+ *		   "fast=read", none with "fast=none".  Anything else, or a
+ *		   busy token, returns EASYNC and the VFS queues the message
+ *		   to a service thread.  OPEN and CLOSE do nothing in tmpfs
+ *		   and complete here without the token.
  *
  * Names reaching the N* operations have been checked by the VFS (not "."
  * or "..", no '/'); they are checked again (EINVAL, ENAMETOOLONG) because
@@ -527,8 +528,17 @@ tmpfs_vop(struct vop_msg *msg)
 }
 
 /*
- * vop_fast: complete the operation now if that needs neither blocking
- * nor allocation, else EASYNC.  Never blocks.
+ * vop_fast, in the caller's context.  tmpfs never blocks while it works
+ * (rule (2) in tmpfs.h), so with "fast=all" (the default) every operation
+ * is tried here: if the token is free (lwkt_trytoken never waits) it runs
+ * at once; if another CPU holds it, EASYNC sends the message to a service
+ * thread, which waits for the token instead of the caller spinning or
+ * sleeping on it.  "fast=read" keeps only the operations that neither
+ * allocate nor drop a name (NRESOLVE, GETATTR, READ, READLINK, READDIR, a
+ * WRITE within resident pages that does not extend the file);
+ * "fast=none" sends everything to the service threads.  The vnode an
+ * operation drops (a name's last reference) is released after the
+ * token, in the caller, which may block: that is the caller's context.
  */
 static int
 tmpfs_fast(struct vop_msg *msg)
@@ -538,6 +548,9 @@ tmpfs_fast(struct vop_msg *msg)
 	int op = msg->vm_msg.ms_cmd;
 	int error;
 
+	tm = VFS_TO_TMPFS(msg->vm_vp->v_mount);
+	if (tm->tm_fast == TMPFS_FAST_NONE)
+		return (EASYNC);
 	switch (op) {
 	case VOP_OPEN:
 	case VOP_CLOSE:
@@ -550,12 +563,14 @@ tmpfs_fast(struct vop_msg *msg)
 	case VOP_WRITE:
 		break;
 	default:
-		return (EASYNC);
+		if (tm->tm_fast != TMPFS_FAST_ALL)
+			return (EASYNC);
+		break;
 	}
-	tm = VFS_TO_TMPFS(msg->vm_vp->v_mount);
 	if (!lwkt_trytoken(&tm->tm_token))
 		return (EASYNC);
-	if (op == VOP_WRITE && (tmpfs_rdonly(tm) ||
+	if (op == VOP_WRITE && tm->tm_fast != TMPFS_FAST_ALL &&
+	    (tmpfs_rdonly(tm) ||
 	    VP_TO_TMPFS_NODE(msg->vm_vp)->tn_type != VREG ||
 	    !tmpfs_file_write_resident(VP_TO_TMPFS_NODE(msg->vm_vp),
 	    msg->vm_u.rw.uio, msg->vm_u.rw.ioflag)))
@@ -563,7 +578,8 @@ tmpfs_fast(struct vop_msg *msg)
 	else
 		error = tmpfs_ops[op](tm, msg, &drop);
 	lwkt_reltoken(&tm->tm_token);
-	KKASSERT(drop == NULL);		/* no fast operation drops a name */
+	if (drop != NULL)
+		vrele(drop);
 	return (error);
 }
 

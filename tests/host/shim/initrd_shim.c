@@ -49,11 +49,13 @@ initrd_host_sane(const struct initrd_archive *ar, size_t len, char *why,
 		const char *c = ie->ie_name;
 		size_t clen;
 
-		if (ie->ie_dataoff > len || ie->ie_size > len - ie->ie_dataoff) {
+		if (ie->ie_dataoff > len ||
+		    ie->ie_size > len - ie->ie_dataoff) {
 			ksnprintf(why, whylen, "entry %zu: data outside", i);
 			return;
 		}
-		if (strlen(c) != ie->ie_namelen || ie->ie_namelen + 2 > PATH_MAX ||
+		if (strlen(c) != ie->ie_namelen ||
+		    ie->ie_namelen + 2 > PATH_MAX ||
 		    ie->ie_type < INITRD_REG || ie->ie_type > INITRD_DOT ||
 		    (ie->ie_namelen == 0) != (ie->ie_type == INITRD_DOT) ||
 		    ie->ie_head > i || ie->ie_data >= ar->ar_nents ||
