@@ -202,13 +202,19 @@ struct vfsops {
 	const char	*vfs_name;
 	/*
 	 * Set up mp (mnt_data, mnt_rootvp referenced) from the mount's
-	 * source string and options (the VFS has removed "threads=...").
+	 * source string and options.  The options are passed whole: the
+	 * VFS's own ("threads=...", "ro") are parsed by the VFS too and must
+	 * be accepted; unknown ones should give EINVAL.
 	 * Runs in the mounting thread; may block; may call nlookup (nullfs).
 	 * On failure free everything and return an errno.
 	 */
 	int		(*vfs_mount)(struct mount *mp, const char *from,
 			    const char *opts);
-	/* Release everything; the VFS holds no vnode of mp any more. */
+	/*
+	 * Release everything, mnt_rootvp's reference included; the VFS holds
+	 * no vnode of mp any more (the namecache has been emptied).  The
+	 * service threads still run until this returns.
+	 */
 	int		(*vfs_unmount)(struct mount *mp);
 	int		(*vfs_statfs)(struct mount *mp, struct statfs *sbp);
 	const struct vop_ops *vfs_vops;
