@@ -4,7 +4,8 @@
  * only interactive interface until userland exists.
  *
  * Runs in thread0 with interrupts enabled; between keystrokes it sleeps
- * (10 ms polls of the UART's receive ring), so other threads run.
+ * in cons_getc_wait(), so other threads run.  ls, cat and mounts go
+ * through the in-kernel file API (kern_*) as proc0.
  */
 
 #include <sys/types.h>
@@ -15,21 +16,91 @@
 #include <sys/ktest.h>
 #include <sys/md.h>
 #include <vm/vm_page.h>
+#include <sys/errno.h>
+#include <sys/fcntl.h>
+#include <sys/stat.h>
+#include <sys/dirent.h>
+#include <sys/malloc.h>
+#include <sys/mount.h>
+#include <sys/kern_syscall.h>
 
 extern const struct ktest __start_ktest_set[], __stop_ktest_set[];
 
-static int monitor_chan;
+
+/* ls [PATH]: one line per entry with type, mode, size and name. */
+static void
+cmd_ls(const char *arg)
+{
+	char path[PATH_MAX], *buf;
+	struct dirent *dp;
+	struct stat st;
+	size_t done, off;
+	int fd, error;
+
+	if (*arg == '\0')
+		arg = ".";
+	error = kern_open(arg, O_RDONLY | O_DIRECTORY, 0, &fd);
+	if (error != 0) {
+		kprintf("ls: %s: error %d\n", arg, error);
+		return;
+	}
+	buf = kmalloc(4096, M_TEMP, 0);
+	while (buf != NULL && kern_readdir(fd, buf, 4096, &done) == 0 &&
+	    done > 0) {
+		for (off = 0; off < done; off += dp->d_reclen) {
+			dp = (struct dirent *)(buf + off);
+			ksnprintf(path, sizeof(path), "%s/%s", arg, dp->d_name);
+			if (kern_lstat(path, &st) != 0)
+				memset(&st, 0, sizeof(st));
+			kprintf("  %c%04o %10lld  %s\n",
+			    S_ISDIR(st.st_mode) ? 'd' : S_ISLNK(st.st_mode) ?
+			    'l' : S_ISCHR(st.st_mode) ? 'c' : '-',
+			    st.st_mode & ALLPERMS, (long long)st.st_size,
+			    dp->d_name);
+		}
+	}
+	kfree(buf, M_TEMP);
+	kern_close(fd);
+}
+
+/* cat PATH: the file's bytes, as they are, up to 64 KiB. */
+static void
+cmd_cat(const char *arg)
+{
+	char buf[256];
+	size_t done, total = 0;
+	int fd, error;
+
+	error = kern_open(arg, O_RDONLY, 0, &fd);
+	if (error != 0) {
+		kprintf("cat: %s: error %d\n", arg, error);
+		return;
+	}
+	while (total < 65536 && kern_read(fd, buf, sizeof(buf) - 1,
+	    &done) == 0 && done > 0) {
+		buf[done] = '\0';
+		kprintf("%s", buf);
+		total += done;
+	}
+	kern_close(fd);
+}
+
+static void
+cmd_mounts(const char *arg __unused)
+{
+	vfs_print_mounts();
+}
 
 struct moncmd {
 	const char	*name;
 	const char	*help;
-	void		(*fn)(void);
+	void		(*fn)(const char *arg);
 };
 
-static void cmd_help(void);
+static void cmd_help(const char *arg);
 
 static void
-cmd_cpus(void)
+cmd_cpus(const char *arg __unused)
 {
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		struct globaldata *gd = globaldata_find(cpu);
@@ -41,7 +112,7 @@ cmd_cpus(void)
 }
 
 static void
-cmd_mem(void)
+cmd_mem(const char *arg __unused)
 {
 	kprintf("pages: %zu free of %zu (%zu KiB free)\n",
 	    vm_phys_free_count(), vm_phys_total_count(),
@@ -49,7 +120,7 @@ cmd_mem(void)
 }
 
 static void
-cmd_uptime(void)
+cmd_uptime(const char *arg __unused)
 {
 	uint64_t ns = nanouptime();
 
@@ -57,7 +128,7 @@ cmd_uptime(void)
 }
 
 static void
-cmd_tests(void)
+cmd_tests(const char *arg __unused)
 {
 	for (const struct ktest *kt = __start_ktest_set;
 	    kt < __stop_ktest_set; kt++)
@@ -66,19 +137,19 @@ cmd_tests(void)
 }
 
 static void
-cmd_lwkt(void)
+cmd_lwkt(const char *arg __unused)
 {
 	lwkt_print_stats();
 }
 
 static void
-cmd_panic(void)
+cmd_panic(const char *arg __unused)
 {
 	panic("requested from the console");
 }
 
 static void
-cmd_halt(void)
+cmd_halt(const char *arg __unused)
 {
 	kprintf("halting\n");
 	md_exit(EXIT_PASS);
@@ -93,11 +164,14 @@ static const struct moncmd cmds[] = {
 	    cmd_lwkt },
 	{ "tests", "in-kernel tests (boot with ktest=GLOB to run)", cmd_tests },
 	{ "panic", "panic deliberately", cmd_panic },
+	{ "ls", "ls [PATH]: list a directory", cmd_ls },
+	{ "cat", "cat PATH: print a file", cmd_cat },
+	{ "mounts", "mounted filesystems and how their VOPs ran", cmd_mounts },
 	{ "halt", "power off", cmd_halt },
 };
 
 static void
-cmd_help(void)
+cmd_help(const char *arg __unused)
 {
 	for (size_t i = 0; i < nitems(cmds); i++)
 		kprintf("  %-8s %s\n", cmds[i].name, cmds[i].help);
@@ -112,9 +186,17 @@ monitor_exec(char *line)
 		*--e = '\0';
 	if (*line == '\0')
 		return;
+	char *arg = line;
+
+	while (*arg != '\0' && *arg != ' ')
+		arg++;
+	if (*arg == ' ')
+		*arg++ = '\0';
+	while (*arg == ' ')
+		arg++;
 	for (size_t i = 0; i < nitems(cmds); i++) {
 		if (strcmp(line, cmds[i].name) == 0) {
-			cmds[i].fn();
+			cmds[i].fn(arg);
 			return;
 		}
 	}
@@ -129,13 +211,8 @@ monitor_run(void)
 
 	kprintf("kernel console ready; type help\n> ");
 	for (;;) {
-		int c = cons_getc();
+		int c = cons_getc_wait();
 
-		if (c < 0) {
-			/* Poll the input ring every 10 ms; other threads run. */
-			tsleep(&monitor_chan, 0, "cons", 10000000UL);
-			continue;
-		}
 		if (c == '\r' || c == '\n') {
 			kprintf("\n");
 			line[len] = '\0';

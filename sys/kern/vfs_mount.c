@@ -263,6 +263,28 @@ kern_unmount(const char *path)
 }
 
 /*
+ * Print the mount list (console monitor): type, source, path, service
+ * threads and how many operations completed in the caller or were
+ * queued.  The list may change meanwhile; mounts are never freed while
+ * mountlist_spin is held, but printing under a spin lock is fine only
+ * because kprintf does not block.
+ */
+void
+vfs_print_mounts(void)
+{
+	struct mount *mp;
+
+	spin_lock(&mountlist_spin);
+	for (mp = mountlist; mp != NULL; mp = mp->mnt_next)
+		kprintf("  %-8s %-10s on %-12s threads %d%s  fast %llu queued "
+		    "%llu\n", mp->mnt_fstype, mp->mnt_from, mp->mnt_path,
+		    mp->mnt_nthreads, mp->mnt_percpu ? " (per CPU)" : "",
+		    (unsigned long long)mp->mnt_nfast,
+		    (unsigned long long)mp->mnt_nqueued);
+	spin_unlock(&mountlist_spin);
+}
+
+/*
  * Boot: the root is a tmpfs holding the initrd; /dev is a devfs.  Every
  * step that fails is reported and the boot goes on (an empty root, no
  * /dev) except the root mount itself.  Thread context (kernel_main).

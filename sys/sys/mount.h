@@ -273,6 +273,9 @@ void	vop_port_stop(struct mount *mp);
 
 extern struct mount *rootmount;		/* [I after boot] */
 
+/* The mount list on the console. */
+void	vfs_print_mounts(void);
+
 /* Boot: mount the tmpfs root, unpack the initrd, mount /dev. */
 void	vfs_init(void);
 
