@@ -18,6 +18,10 @@
  *	(cache_unmount: EBUSY otherwise); the covered entry is uncovered in
  *	the same nc_spin hold that checks it, so no walk slips in.
  *  (3) mountlist is protected by mountlist_spin.
+ *  (4) vfs_mountlock, a sleep lock, serializes kern_mount and
+ *	kern_unmount with each other (two unmounts of one mount, or a mount
+ *	on a directory of a mount being unmounted).  It is taken before any
+ *	entry lock and never while holding one.
  */
 
 #include <sys/types.h>
@@ -43,6 +47,7 @@ struct mount *rootmount;
 static struct mount *mountlist;		/* [mountlist_spin] */
 static struct spinlock mountlist_spin;
 static uint64_t mount_nextid = 1;	/* [mountlist_spin] */
+static struct klock vfs_mountlock = { NULL, 0, "mountlk" };
 
 static const struct vfsops *
 vfs_byname(const char *name)
@@ -122,14 +127,14 @@ vfs_free_mount(struct mount *mp)
 	kfree(mp, M_MOUNT);
 }
 
+static int kern_mount_locked(const struct vfsops *ops, const char *fstype,
+    const char *from, const char *path, const char *opts);
+
 int
 kern_mount(const char *fstype, const char *from, const char *path,
     const char *opts)
 {
 	const struct vfsops *ops;
-	struct nlookupdata nd;
-	struct namecache *cov = NULL;
-	struct mount *mp;
 	int error;
 
 	if (fstype == NULL || from == NULL || opts == NULL)
@@ -137,6 +142,22 @@ kern_mount(const char *fstype, const char *from, const char *path,
 	ops = vfs_byname(fstype);
 	if (ops == NULL)
 		return (ENODEV);
+	klock_acquire(&vfs_mountlock);
+	error = kern_mount_locked(ops, fstype, from, path, opts);
+	klock_release(&vfs_mountlock);
+	return (error);
+}
+
+/* kern_mount's work, with vfs_mountlock held. */
+static int
+kern_mount_locked(const struct vfsops *ops, const char *fstype,
+    const char *from, const char *path, const char *opts)
+{
+	struct nlookupdata nd;
+	struct namecache *cov = NULL;
+	struct mount *mp;
+	int error;
+
 	if (path == NULL) {
 		if (rootmount != NULL)
 			return (EBUSY);
@@ -233,9 +254,11 @@ kern_unmount(const char *path)
 	struct mount *mp, **mpp;
 	int error;
 
+	/* Rule (4): one mount or unmount at a time. */
+	klock_acquire(&vfs_mountlock);
 	error = nlookup_vp(path, false, &vp, &ncp);
 	if (error != 0)
-		return (error);
+		goto out;
 	vrele(vp);
 	mp = ncp->nc_mount;
 	if ((ncp->nc_flag & NCF_MOUNTROOT) == 0 || ncp != mp->mnt_ncroot)
@@ -244,22 +267,42 @@ kern_unmount(const char *path)
 		error = EBUSY;
 	cache_drop(ncp);
 	if (error != 0)
-		return (error);
+		goto out;
 	error = cache_unmount(mp);
 	if (error != 0)
-		return (error);
+		goto out;
 	spin_lock(&mountlist_spin);
 	for (mpp = &mountlist; *mpp != mp; mpp = &(*mpp)->mnt_next)
 		;
 	*mpp = mp->mnt_next;
 	spin_unlock(&mountlist_spin);
 	error = mp->mnt_op->vfs_unmount(mp);
-	KASSERT(error == 0, ("kern_unmount: %s refused after the namespace "
-	    "was released (%d)", mp->mnt_fstype, error));
+	if (error != 0) {
+		/*
+		 * The filesystem still has a vnode in use that the namecache
+		 * did not know of (someone holds a vnode without an entry).
+		 * Give the mount its namespace back, unchanged.
+		 */
+		mp->mnt_ncroot = cache_allocroot(mp, mp->mnt_rootvp);
+		if (mp->mnt_ncroot == NULL) {
+			kprintf("vfs: unmount of %s refused (%d) and no memory "
+			    "to restore it: it stays mounted but unreachable\n",
+			    mp->mnt_path, error);
+			goto out;
+		}
+		cache_setmountpt(mp->mnt_ncovered, mp);
+		spin_lock(&mountlist_spin);
+		mp->mnt_next = mountlist;
+		mountlist = mp;
+		spin_unlock(&mountlist_spin);
+		goto out;
+	}
 	vop_port_stop(mp);
 	cache_drop(mp->mnt_ncovered);
 	vfs_free_mount(mp);
-	return (0);
+out:
+	klock_release(&vfs_mountlock);
+	return (error);
 }
 
 /*

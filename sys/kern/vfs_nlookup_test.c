@@ -360,3 +360,56 @@ KTEST(nl_perm, "a non-root process needs search permission on every directory")
 	kproc_free(p);
 	KT_CHECK(kern_stat("/perm/closed/f", &st) == 0);
 }
+
+KTEST(nl_unmount_busy, "unmount refused by the filesystem (a vnode held without an entry) restores the mount intact")
+{
+	struct vnode *vp;
+	struct stat st;
+
+	KT_ASSERT_EQ(kern_mkdir("/ub", 0755), 0);
+	KT_ASSERT_EQ(kern_mount("tmpfs", "", "/ub", ""), 0);
+	KT_ASSERT_EQ(nt_mkfile("/ub/f", "kept"), 0);
+	KT_ASSERT_EQ(nlookup_vp("/ub/f", false, &vp, NULL), 0);
+	cache_prune(-1);
+	/* The namecache lets go, tmpfs sees the vnode is still used. */
+	KT_CHECK(kern_unmount("/ub") == EBUSY);
+	KT_CHECK(kern_stat("/ub/f", &st) == 0 && st.st_size == 4);
+	KT_CHECK(nt_ino("/ub/..") == nt_ino("/"));
+	vrele(vp);
+	KT_CHECK(kern_unmount("/ub") == 0);
+	KT_CHECK(kern_stat("/ub/f", &st) == ENOENT);
+}
+
+static volatile int nl_um_left;
+static volatile int nl_um_ok;
+static volatile int nl_um_other;
+
+static void
+nl_um_worker(void *arg)
+{
+	int error = kern_unmount("/um");
+
+	if (error == 0)
+		__atomic_add_fetch(&nl_um_ok, 1, __ATOMIC_SEQ_CST);
+	else if (error != EINVAL)
+		__atomic_add_fetch(&nl_um_other, 1, __ATOMIC_SEQ_CST);
+	countdown_done(&nl_um_left);
+}
+
+KTEST_SMP(nl_unmount_race, "1,4", "threads on every CPU unmount the same mount at once: exactly one succeeds")
+{
+	int round, i, n = MAX(2, ncpus);
+
+	KT_ASSERT_EQ(kern_mkdir("/um", 0755), 0);
+	for (round = 0; round < 20; round++) {
+		KT_ASSERT_EQ(kern_mount("tmpfs", "", "/um", ""), 0);
+		nl_um_ok = nl_um_other = 0;
+		nl_um_left = n;
+		for (i = 0; i < n; i++)
+			KT_ASSERT(lwkt_create(nl_um_worker, NULL, i % ncpus,
+			    TDPRI_KERN, 0, 0, "umrace") != NULL);
+		countdown_wait(&nl_um_left, "umjoin");
+		KT_CHECK(nl_um_ok == 1);
+		KT_CHECK(nl_um_other == 0);
+	}
+}

@@ -213,7 +213,9 @@ struct vfsops {
 	/*
 	 * Release everything, mnt_rootvp's reference included; the VFS holds
 	 * no vnode of mp any more (the namecache has been emptied).  The
-	 * service threads still run until this returns.
+	 * service threads still run until this returns.  EBUSY if a vnode
+	 * is still used by someone else: then nothing may have changed (the
+	 * VFS puts the namespace back).
 	 */
 	int		(*vfs_unmount)(struct mount *mp);
 	int		(*vfs_statfs)(struct mount *mp, struct statfs *sbp);
