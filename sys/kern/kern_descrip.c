@@ -391,9 +391,12 @@ fd_defaultdir(void)
 	return (ncp != NULL ? cache_hold(ncp) : NULL);
 }
 
-/* p's current directory, referenced (rule 4).  Does not block. */
-struct namecache *
-fd_getcdir(struct proc *p)
+/*
+ * p's root directory (root true) or current directory, referenced
+ * (rule 4).  Does not block.
+ */
+static struct namecache *
+fd_getdir(struct proc *p, bool root)
 {
 	struct filedesc *fdt = p->p_fd;
 	struct namecache *ncp;
@@ -401,28 +404,25 @@ fd_getcdir(struct proc *p)
 	if (fdt == NULL)
 		return (fd_defaultdir());
 	spin_lock(&fdt->fd_spin);
-	ncp = fdt->fd_cdir;
+	ncp = root ? fdt->fd_rdir : fdt->fd_cdir;
 	if (ncp != NULL)
 		cache_hold(ncp);
 	spin_unlock(&fdt->fd_spin);
 	return (ncp);
 }
 
+/* p's current directory, referenced (rule 4).  Does not block. */
+struct namecache *
+fd_getcdir(struct proc *p)
+{
+	return (fd_getdir(p, false));
+}
+
 /* p's root directory, referenced.  Does not block. */
 struct namecache *
 fd_getrdir(struct proc *p)
 {
-	struct filedesc *fdt = p->p_fd;
-	struct namecache *ncp;
-
-	if (fdt == NULL)
-		return (fd_defaultdir());
-	spin_lock(&fdt->fd_spin);
-	ncp = fdt->fd_rdir;
-	if (ncp != NULL)
-		cache_hold(ncp);
-	spin_unlock(&fdt->fd_spin);
-	return (ncp);
+	return (fd_getdir(p, true));
 }
 
 /*

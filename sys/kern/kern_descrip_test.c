@@ -45,6 +45,7 @@
 #include <sys/filedesc.h>
 #include <sys/namecache.h>
 #include <sys/kern_syscall.h>
+#include <sys/vfs_testutil.h>
 
 MALLOC_DECLARE(M_FILE);
 MALLOC_DECLARE(M_FILEDESC);
@@ -111,23 +112,6 @@ ft_inuse(struct malloc_type *type)
 	return (inuse);
 }
 
-/* Create path with the given contents (replacing any old contents). */
-static int
-ft_mkfile(const char *path, const char *data)
-{
-	size_t len = strlen(data), done;
-	int fd, error;
-
-	error = kern_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644, &fd);
-	if (error != 0)
-		return (error);
-	error = kern_write(fd, data, len, &done);
-	if (error == 0 && done != len)
-		error = EIO;
-	kern_close(fd);
-	return (error);
-}
-
 /* The test directory, made fresh. */
 #define FT_DIR	"/fdtest"
 
@@ -140,7 +124,7 @@ ft_setup(void)
 	(void)kern_unlink(FT_DIR "/smp");
 	(void)kern_rmdir(FT_DIR);
 	KT_CHECK(kern_mkdir(FT_DIR, 0755) == 0);
-	KT_CHECK(ft_mkfile(FT_DIR "/f", "abcdefghij") == 0);
+	KT_CHECK(vtu_putfile(FT_DIR "/f", "abcdefghij", 0644) == 0);
 }
 
 static void

@@ -43,6 +43,7 @@
 #include <sys/dirent.h>
 #include <sys/kern_syscall.h>
 #include <sys/initrd.h>
+#include <sys/vfs_testutil.h>
 
 MALLOC_DEFINE(M_ITEST, "itest", "initrd tests");
 
@@ -78,6 +79,17 @@ it_contains(const char *hay, const char *needle)
 	return (false);
 }
 
+/* vtu_readdir_each callback of it_count: keep the first name. */
+static int
+it_first(const struct dirent *dp, void *arg)
+{
+	char *first = arg;
+
+	if (first[0] == '\0')
+		strlcpy(first, dp->d_name, NAME_MAX + 1);
+	return (0);
+}
+
 /*
  * Names in dir other than "." and ".."; -1 if it cannot be read.  If
  * first is not NULL, the first such name goes there (NAME_MAX + 1).
@@ -85,96 +97,14 @@ it_contains(const char *hay, const char *needle)
 static long
 it_count(const char *dir, char *first)
 {
-	struct dirent *dp;
-	char *buf;
-	size_t done, off;
-	long n = 0;
-	int fd, error;
+	int n;
 
 	if (first != NULL)
 		first[0] = '\0';
-	buf = kmalloc(2048, M_ITEST, 0);
-	if (buf == NULL)
+	if (vtu_readdir_each(dir, first != NULL ? it_first : NULL, first,
+	    &n) != 0)
 		return (-1);
-	error = kern_open(dir, O_RDONLY | O_DIRECTORY, 0, &fd);
-	if (error != 0) {
-		kfree(buf, M_ITEST);
-		return (-1);
-	}
-	for (;;) {
-		error = kern_readdir(fd, buf, 2048, &done);
-		if (error != 0 || done == 0)
-			break;
-		for (off = 0; off < done; off += dp->d_reclen) {
-			dp = (struct dirent *)(buf + off);
-			if (dp->d_reclen == 0)
-				break;
-			if (strcmp(dp->d_name, ".") == 0 ||
-			    strcmp(dp->d_name, "..") == 0)
-				continue;
-			if (n == 0 && first != NULL)
-				strlcpy(first, dp->d_name, NAME_MAX + 1);
-			n++;
-		}
-	}
-	kern_close(fd);
-	kfree(buf, M_ITEST);
-	return (error != 0 ? -1 : n);
-}
-
-/* Remove path and everything below it. */
-static int
-it_rmtree(const char *path)
-{
-	struct stat st;
-	struct dirent *dp;
-	char *buf, *child;
-	size_t done, off;
-	int fd, error, removed;
-
-	if (kern_lstat(path, &st) != 0)
-		return (ENOENT);
-	if (!S_ISDIR(st.st_mode))
-		return (kern_unlink(path));
-	buf = kmalloc(2048, M_ITEST, 0);
-	child = kmalloc(PATH_MAX, M_ITEST, 0);
-	if (buf == NULL || child == NULL) {
-		kfree(buf, M_ITEST);
-		kfree(child, M_ITEST);
-		return (ENOMEM);
-	}
-	/* Read a batch, remove it, start over until only . and .. stay. */
-	do {
-		removed = 0;
-		error = kern_open(path, O_RDONLY | O_DIRECTORY, 0, &fd);
-		if (error != 0)
-			break;
-		error = kern_readdir(fd, buf, 2048, &done);
-		kern_close(fd);
-		if (error != 0)
-			break;
-		for (off = 0; off < done; off += dp->d_reclen) {
-			dp = (struct dirent *)(buf + off);
-			if (dp->d_reclen == 0)
-				break;
-			if (strcmp(dp->d_name, ".") == 0 ||
-			    strcmp(dp->d_name, "..") == 0)
-				continue;
-			ksnprintf(child, PATH_MAX, "%s/%s", path, dp->d_name);
-			if (it_rmtree(child) == 0)
-				removed++;
-		}
-	} while (removed > 0);
-	kfree(buf, M_ITEST);
-	kfree(child, M_ITEST);
-	return (kern_rmdir(path));
-}
-
-static int
-it_fresh(const char *dir)
-{
-	(void)it_rmtree(dir);
-	return (kern_mkdir(dir, 0755));
+	return (n);
 }
 
 /* The whole of a file (at most max bytes) into a new buffer. */
@@ -715,7 +645,7 @@ KTEST_DEFINE(initrd_memory_exact, "1", 0, 120, "An archive written in memory unp
 
 	KT_ASSERT(nw_init(&w));
 	it_build_b(&w);
-	KT_ASSERT_EQ(it_fresh(MD), 0);
+	KT_ASSERT_EQ(vtu_begin(MD), 0);
 
 	error = initrd_unpack_report(w.nw_buf, w.nw_len, MD, &rep);
 	ktest_log("%zu files, %zu dirs, %zu symlinks, %zu links, %zu skipped, "
@@ -789,14 +719,14 @@ KTEST_DEFINE(initrd_memory_exact, "1", 0, 120, "An archive written in memory unp
 	KT_CHECK(kern_lstat(MD "/none", &st) == ENOENT);
 
 	/* A trailing slash on the destination is fine. */
-	KT_ASSERT_EQ(it_fresh(MD "2"), 0);
+	KT_ASSERT_EQ(vtu_begin(MD "2"), 0);
 	KT_CHECK(initrd_unpack_report(w.nw_buf, w.nw_len, MD "2/", &rep) == 0);
 	it_expect(MD "2/top/three", S_IFREG, 0604, 11, 12, 5000,
 	    "linked data", 3, NULL);
 
 	nw_free(&w);
-	KT_CHECK(it_rmtree(MD) == 0);
-	KT_CHECK(it_rmtree(MD "2") == 0);
+	KT_CHECK(vtu_rmtree(MD) == 0);
+	KT_CHECK(vtu_rmtree(MD "2") == 0);
 }
 
 /* --- shared by the hostile-input tests --- */
@@ -888,7 +818,7 @@ KTEST_DEFINE(initrd_truncated, "1", 0, 180, "Every proper prefix of a valid arch
 
 	KT_ASSERT(nw_init(&w));
 	it_build_small(&w);
-	KT_ASSERT_EQ(it_fresh(TD), 0);
+	KT_ASSERT_EQ(vtu_begin(TD), 0);
 	for (size_t p = 0; p < w.nw_len; p++) {
 		error = initrd_unpack_report(w.nw_buf, p, TD, &rep);
 		if (error != EINVAL || rep.ir_reason[0] == '\0' ||
@@ -915,7 +845,7 @@ KTEST_DEFINE(initrd_truncated, "1", 0, 180, "Every proper prefix of a valid arch
 	KT_CHECK(rep.ir_files == 2 && rep.ir_dirs == 2 && rep.ir_symlinks == 1);
 	KT_CHECK(it_count(TD, NULL) == 3);
 	nw_free(&w);
-	KT_CHECK(it_rmtree(TD) == 0);
+	KT_CHECK(vtu_rmtree(TD) == 0);
 
 	/* The boot module, parsed only: the whole, then random prefixes. */
 	if (!md_initrd(&boot, &bootlen)) {
@@ -1217,7 +1147,7 @@ KTEST_DEFINE(initrd_hostile, "1", 0, 180, "Malformed archives are each rejected 
 	for (int k = 0; k < (int)nitems(it_hcases); k++) {
 		const struct it_hcase *hc = &it_hcases[k];
 
-		KT_ASSERT_EQ(it_fresh(HD), 0);
+		KT_ASSERT_EQ(vtu_begin(HD), 0);
 		memset(w.nw_buf, 0, w.nw_cap);
 		w.nw_len = 0;
 		it_build_hostile(&w, k, big);
@@ -1242,21 +1172,21 @@ KTEST_DEFINE(initrd_hostile, "1", 0, 180, "Malformed archives are each rejected 
 			IT_EXPECT(kern_lstat(hc->hc_path, &st) == 0, "%d (%s): "
 			    "no %s", k, hc->hc_what, hc->hc_path);
 	}
-	KT_ASSERT_EQ(it_fresh(HD), 0);
+	KT_ASSERT_EQ(vtu_begin(HD), 0);
 	w.nw_len = 0;
 	it_build_hostile(&w, 47, big);
 	(void)initrd_unpack_report(w.nw_buf, w.nw_len, HD, &rep);
 	it_expect(HD "/h1", S_IFREG, 0644, 0, 0, 0, "first", 2, NULL);
 	it_expect(HD "/h2", S_IFREG, 0644, 0, 0, 0, "first", 2, NULL);
 	/* Skipped entries are counted, not created. */
-	KT_ASSERT_EQ(it_fresh(HD), 0);
+	KT_ASSERT_EQ(vtu_begin(HD), 0);
 	w.nw_len = 0;
 	it_build_hostile(&w, 45, big);
 	KT_CHECK(initrd_unpack_report(w.nw_buf, w.nw_len, HD, &rep) == 0);
 	KT_CHECK(rep.ir_skipped == 2 && it_count(HD, NULL) == 0);
 	nw_free(&w);
 	kfree(big, M_ITEST);
-	KT_CHECK(it_rmtree(HD) == 0);
+	KT_CHECK(vtu_rmtree(HD) == 0);
 }
 
 /* --- initrd_fuzz --- */
@@ -1322,7 +1252,7 @@ KTEST_DEFINE(initrd_fuzz, "1", 0, 180, "Random bytes and bit flips are rejected,
 		if (unpacked >= 30)
 			continue;
 		unpacked++;
-		KT_ASSERT_EQ(it_fresh(FD), 0);
+		KT_ASSERT_EQ(vtu_begin(FD), 0);
 		error = initrd_unpack_report(w.nw_buf, w.nw_len, FD, &rep);
 		IT_EXPECT(error == 0 && rep.ir_errors == 0, "flip %ld: "
 		    "accepted, but unpacking gave error %d (%zu errors)", nflip,
@@ -1333,5 +1263,5 @@ KTEST_DEFINE(initrd_fuzz, "1", 0, 180, "Random bytes and bit flips are rejected,
 	KT_CHECK(accepted > 0);		/* some flips only change data */
 	nw_free(&base);
 	nw_free(&w);
-	(void)it_rmtree(FD);
+	(void)vtu_rmtree(FD);
 }

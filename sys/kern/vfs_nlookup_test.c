@@ -31,34 +31,9 @@
 #include <sys/nlookup.h>
 #include <sys/proc.h>
 #include <sys/kern_syscall.h>
+#include <sys/vfs_testutil.h>
 
 MALLOC_DECLARE(M_TEMP);
-
-/* Create a file holding text (or empty). */
-static int
-nt_mkfile(const char *path, const char *text)
-{
-	size_t done;
-	int fd, error;
-
-	error = kern_open(path, O_CREAT | O_WRONLY | O_EXCL, 0644, &fd);
-	if (error != 0)
-		return (error);
-	if (text != NULL)
-		error = kern_write(fd, text, strlen(text), &done);
-	kern_close(fd);
-	return (error);
-}
-
-static uint64_t
-nt_ino(const char *path)
-{
-	struct stat st;
-
-	if (kern_stat(path, &st) != 0)
-		return (0);
-	return (st.st_ino ^ (st.st_dev << 48));
-}
 
 KTEST(nl_paths, "path forms: /, //a///b/, ., .. at the root, empty, trailing slash")
 {
@@ -69,21 +44,21 @@ KTEST(nl_paths, "path forms: /, //a///b/, ., .. at the root, empty, trailing sla
 	KT_ASSERT(S_ISDIR(st.st_mode));
 	KT_ASSERT_EQ(kern_mkdir("/a", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/a/b", 0755), 0);
-	KT_ASSERT_EQ(nt_mkfile("/a/b/f", "x"), 0);
-	KT_ASSERT(nt_ino("//a///b/") != 0);
-	KT_ASSERT_EQ(nt_ino("//a///b/"), nt_ino("/a/b"));
-	KT_ASSERT_EQ(nt_ino("/a/b/."), nt_ino("/a/b"));
-	KT_ASSERT_EQ(nt_ino("/a/b/.."), nt_ino("/a"));
-	KT_ASSERT_EQ(nt_ino("/a/./b/../b/f"), nt_ino("/a/b/f"));
+	KT_ASSERT_EQ(vtu_mkfile("/a/b/f", "x"), 0);
+	KT_ASSERT(vtu_fileid("//a///b/") != 0);
+	KT_ASSERT_EQ(vtu_fileid("//a///b/"), vtu_fileid("/a/b"));
+	KT_ASSERT_EQ(vtu_fileid("/a/b/."), vtu_fileid("/a/b"));
+	KT_ASSERT_EQ(vtu_fileid("/a/b/.."), vtu_fileid("/a"));
+	KT_ASSERT_EQ(vtu_fileid("/a/./b/../b/f"), vtu_fileid("/a/b/f"));
 	/* ".." at the root is the root, however many. */
-	KT_ASSERT_EQ(nt_ino("/.."), nt_ino("/"));
-	KT_ASSERT_EQ(nt_ino("/../../.."), nt_ino("/"));
-	KT_ASSERT_EQ(nt_ino("/../a"), nt_ino("/a"));
+	KT_ASSERT_EQ(vtu_fileid("/.."), vtu_fileid("/"));
+	KT_ASSERT_EQ(vtu_fileid("/../../.."), vtu_fileid("/"));
+	KT_ASSERT_EQ(vtu_fileid("/../a"), vtu_fileid("/a"));
 	/* Relative paths start at the current directory. */
 	KT_ASSERT_EQ(kern_chdir("/a"), 0);
-	KT_ASSERT_EQ(nt_ino("."), nt_ino("/a"));
-	KT_ASSERT_EQ(nt_ino("b/f"), nt_ino("/a/b/f"));
-	KT_ASSERT_EQ(nt_ino(".."), nt_ino("/"));
+	KT_ASSERT_EQ(vtu_fileid("."), vtu_fileid("/a"));
+	KT_ASSERT_EQ(vtu_fileid("b/f"), vtu_fileid("/a/b/f"));
+	KT_ASSERT_EQ(vtu_fileid(".."), vtu_fileid("/"));
 	KT_ASSERT_EQ(kern_chdir("/"), 0);
 	/* Empty path. */
 	KT_ASSERT_EQ(kern_stat("", &st), ENOENT);
@@ -133,7 +108,7 @@ KTEST(nl_toolong, "NAME_MAX and PATH_MAX: exactly at the limit works, one past i
 	name[0] = '/';
 	memset(name + 1, 'n', NAME_MAX);
 	name[NAME_MAX + 1] = '\0';
-	KT_CHECK(nt_mkfile(name, "ok") == 0);
+	KT_CHECK(vtu_mkfile(name, "ok") == 0);
 	KT_CHECK(kern_stat(name, &st) == 0);
 	name[NAME_MAX + 1] = 'n';
 	name[NAME_MAX + 2] = '\0';
@@ -167,7 +142,7 @@ KTEST(nl_symlinks, "symlinks: loops give ELOOP, MAXSYMLINKS exactly, dangling, r
 
 	KT_ASSERT_EQ(kern_mkdir("/s", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/s/d", 0755), 0);
-	KT_ASSERT_EQ(nt_mkfile("/s/d/f", "data"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/s/d/f", "data"), 0);
 	/* Loops. */
 	KT_ASSERT_EQ(kern_symlink("self", "/s/self"), 0);
 	KT_CHECK(kern_stat("/s/self", &st) == ELOOP);
@@ -198,13 +173,13 @@ KTEST(nl_symlinks, "symlinks: loops give ELOOP, MAXSYMLINKS exactly, dangling, r
 	    n == strlen("/s/nowhere") && memcmp(buf, "/s/nowhere", n) == 0);
 	KT_CHECK(kern_readlink("/s/d", buf, sizeof(buf), &n) == EINVAL);
 	/* The dangling link starts working when its target appears. */
-	KT_ASSERT_EQ(nt_mkfile("/s/nowhere", NULL), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/s/nowhere", NULL), 0);
 	KT_CHECK(kern_stat("/s/dang", &st) == 0);
 	/* Relative targets resolve from the link's directory. */
 	KT_ASSERT_EQ(kern_symlink("../d", "/s/d/up"), 0);
-	KT_CHECK(nt_ino("/s/d/up/f") == nt_ino("/s/d/f"));
+	KT_CHECK(vtu_fileid("/s/d/up/f") == vtu_fileid("/s/d/f"));
 	KT_ASSERT_EQ(kern_symlink("/s/d", "/s/abs"), 0);
-	KT_CHECK(nt_ino("/s/abs/f") == nt_ino("/s/d/f"));
+	KT_CHECK(vtu_fileid("/s/abs/f") == vtu_fileid("/s/d/f"));
 	/* A trailing slash follows a last-component link. */
 	KT_CHECK(kern_lstat("/s/abs/", &st) == 0 && S_ISDIR(st.st_mode));
 	KT_CHECK(kern_lstat("/s/abs", &st) == 0 && S_ISLNK(st.st_mode));
@@ -225,19 +200,19 @@ KTEST(nl_mountdotdot, "'..' out of a mount point, cwd in a mount, getcwd across 
 
 	KT_ASSERT_EQ(kern_mkdir("/m", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/m/mp", 0755), 0);
-	KT_ASSERT_EQ(nt_mkfile("/m/under", NULL), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/m/under", NULL), 0);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "t", "/m/mp", ""), 0);
 	KT_ASSERT_EQ(kern_mkdir("/m/mp/in", 0755), 0);
 	/* The mount root differs from the covered directory. */
 	KT_CHECK(kern_stat("/m/mp", &st) == 0 && S_ISDIR(st.st_mode));
-	KT_CHECK(nt_ino("/m/mp/..") == nt_ino("/m"));
-	KT_CHECK(nt_ino("/m/mp/in/../..") == nt_ino("/m"));
-	KT_CHECK(nt_ino("/m/mp/../under") == nt_ino("/m/under"));
-	KT_CHECK(nt_ino("/m/mp/in/../../mp/in") == nt_ino("/m/mp/in"));
+	KT_CHECK(vtu_fileid("/m/mp/..") == vtu_fileid("/m"));
+	KT_CHECK(vtu_fileid("/m/mp/in/../..") == vtu_fileid("/m"));
+	KT_CHECK(vtu_fileid("/m/mp/../under") == vtu_fileid("/m/under"));
+	KT_CHECK(vtu_fileid("/m/mp/in/../../mp/in") == vtu_fileid("/m/mp/in"));
 	KT_ASSERT_EQ(kern_chdir("/m/mp/in"), 0);
 	KT_CHECK(kern_getcwd(buf, sizeof(buf)) == 0 &&
 	    strcmp(buf, "/m/mp/in") == 0);
-	KT_CHECK(nt_ino("../..") == nt_ino("/m"));
+	KT_CHECK(vtu_fileid("../..") == vtu_fileid("/m"));
 	KT_ASSERT_EQ(kern_chdir("../.."), 0);
 	KT_CHECK(kern_getcwd(buf, sizeof(buf)) == 0 && strcmp(buf, "/m") == 0);
 	KT_CHECK(kern_getcwd(buf, 2) == ERANGE);
@@ -276,7 +251,7 @@ KTEST(nl_negative, "negative entries: cached misses, invalidated by create, unli
 	KT_CHECK(s1.ns_resolves == s0.ns_resolves);
 	KT_CHECK(s1.ns_hits > s0.ns_hits);
 	/* Create turns it positive. */
-	KT_ASSERT_EQ(nt_mkfile("/n/x", NULL), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/n/x", NULL), 0);
 	KT_ASSERT_EQ(kern_stat("/n/x", &st), 0);
 	cache_stats(&s0);
 	KT_ASSERT_EQ(kern_stat("/n/x", &st), 0);
@@ -285,7 +260,7 @@ KTEST(nl_negative, "negative entries: cached misses, invalidated by create, unli
 	/* Unlink turns it negative again; so does rename away. */
 	KT_ASSERT_EQ(kern_unlink("/n/x"), 0);
 	KT_CHECK(kern_stat("/n/x", &st) == ENOENT);
-	KT_ASSERT_EQ(nt_mkfile("/n/y", NULL), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/n/y", NULL), 0);
 	KT_ASSERT_EQ(kern_rename("/n/y", "/n/x"), 0);
 	KT_CHECK(kern_stat("/n/y", &st) == ENOENT);
 	KT_CHECK(kern_stat("/n/x", &st) == 0);
@@ -295,12 +270,12 @@ KTEST(nl_negative, "negative entries: cached misses, invalidated by create, unli
 	KT_CHECK(kern_stat("/n/m/z", &st) == ENOENT);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "", "/n/m", ""), 0);
 	KT_CHECK(kern_stat("/n/m/z", &st) == ENOENT);
-	KT_ASSERT_EQ(nt_mkfile("/n/m/z", NULL), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/n/m/z", NULL), 0);
 	KT_CHECK(kern_stat("/n/m/z", &st) == 0);
 	KT_ASSERT_EQ(kern_unmount("/n/m"), 0);
 	KT_CHECK(kern_stat("/n/m/z", &st) == ENOENT);
 	/* And a file created under the covered directory reappears. */
-	KT_ASSERT_EQ(nt_mkfile("/n/m/under", NULL), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/n/m/under", NULL), 0);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "", "/n/m", ""), 0);
 	KT_CHECK(kern_stat("/n/m/under", &st) == ENOENT);
 	KT_ASSERT_EQ(kern_unmount("/n/m"), 0);
@@ -317,7 +292,7 @@ KTEST(nl_prune, "unreferenced entries are freed by pruning, referenced ones stay
 	before = cache_count();
 	for (i = 0; i < 200; i++) {
 		ksnprintf(path, sizeof(path), "/p/f%d", i);
-		KT_ASSERT_EQ(nt_mkfile(path, NULL), 0);
+		KT_ASSERT_EQ(vtu_mkfile(path, NULL), 0);
 	}
 	KT_CHECK(cache_count() >= before + 200);
 	KT_ASSERT_EQ(kern_open("/p/f7", O_RDONLY, 0, &fd), 0);
@@ -331,7 +306,7 @@ KTEST(nl_prune, "unreferenced entries are freed by pruning, referenced ones stay
 	/* Everything still resolves after the cache was emptied. */
 	for (i = 0; i < 200; i++) {
 		ksnprintf(path, sizeof(path), "/p/f%d", i);
-		KT_CHECK(nt_ino(path) != 0);
+		KT_CHECK(vtu_fileid(path) != 0);
 	}
 }
 
@@ -344,7 +319,7 @@ KTEST(nl_perm, "a non-root process needs search permission on every directory")
 
 	KT_ASSERT_EQ(kern_mkdir("/perm", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/perm/closed", 0700), 0);
-	KT_ASSERT_EQ(nt_mkfile("/perm/closed/f", NULL), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/perm/closed/f", NULL), 0);
 	KT_ASSERT_EQ(kern_mkdir("/perm/open", 0755), 0);
 	p = kproc_alloc(NULL, "perm");
 	KT_ASSERT(p != NULL);
@@ -368,13 +343,13 @@ KTEST(nl_unmount_busy, "unmount refused by the filesystem (a vnode held without 
 
 	KT_ASSERT_EQ(kern_mkdir("/ub", 0755), 0);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "", "/ub", ""), 0);
-	KT_ASSERT_EQ(nt_mkfile("/ub/f", "kept"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/ub/f", "kept"), 0);
 	KT_ASSERT_EQ(nlookup_vp("/ub/f", false, &vp, NULL), 0);
 	cache_prune(-1);
 	/* The namecache lets go, tmpfs sees the vnode is still used. */
 	KT_CHECK(kern_unmount("/ub") == EBUSY);
 	KT_CHECK(kern_stat("/ub/f", &st) == 0 && st.st_size == 4);
-	KT_CHECK(nt_ino("/ub/..") == nt_ino("/"));
+	KT_CHECK(vtu_fileid("/ub/..") == vtu_fileid("/"));
 	vrele(vp);
 	KT_CHECK(kern_unmount("/ub") == 0);
 	KT_CHECK(kern_stat("/ub/f", &st) == ENOENT);

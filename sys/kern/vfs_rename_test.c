@@ -22,47 +22,7 @@
 #include <sys/fcntl.h>
 #include <sys/mount.h>
 #include <sys/kern_syscall.h>
-
-static int
-rt_mkfile(const char *path, const char *text)
-{
-	size_t done;
-	int fd, error;
-
-	error = kern_open(path, O_CREAT | O_WRONLY | O_EXCL, 0644, &fd);
-	if (error != 0)
-		return (error);
-	if (text != NULL)
-		error = kern_write(fd, text, strlen(text), &done);
-	kern_close(fd);
-	return (error);
-}
-
-/* True if path holds exactly text. */
-static bool
-rt_holds(const char *path, const char *text)
-{
-	char buf[64];
-	size_t n;
-	int fd;
-
-	if (kern_open(path, O_RDONLY, 0, &fd) != 0)
-		return (false);
-	if (kern_read(fd, buf, sizeof(buf), &n) != 0)
-		n = (size_t)-1;
-	kern_close(fd);
-	return (n == strlen(text) && memcmp(buf, text, n) == 0);
-}
-
-static int
-rt_nlink(const char *path)
-{
-	struct stat st;
-
-	if (kern_stat(path, &st) != 0)
-		return (-1);
-	return ((int)st.st_nlink);
-}
+#include <sys/vfs_testutil.h>
 
 KTEST(rn_file, "rename file over file: atomic replace, the old target stays readable while open")
 {
@@ -72,14 +32,14 @@ KTEST(rn_file, "rename file over file: atomic replace, the old target stays read
 	int fd;
 
 	KT_ASSERT_EQ(kern_mkdir("/rf", 0755), 0);
-	KT_ASSERT_EQ(rt_mkfile("/rf/a", "AAAA"), 0);
-	KT_ASSERT_EQ(rt_mkfile("/rf/b", "BB"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/rf/a", "AAAA"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/rf/b", "BB"), 0);
 	KT_ASSERT_EQ(kern_stat("/rf/a", &st), 0);
 	KT_ASSERT_EQ(kern_open("/rf/b", O_RDONLY, 0, &fd), 0);
 	KT_ASSERT_EQ(kern_rename("/rf/a", "/rf/b"), 0);
 	KT_CHECK(kern_stat("/rf/a", &st2) == ENOENT);
 	KT_CHECK(kern_stat("/rf/b", &st2) == 0 && st2.st_ino == st.st_ino);
-	KT_CHECK(rt_holds("/rf/b", "AAAA"));
+	KT_CHECK(vtu_holds("/rf/b", "AAAA"));
 	/* The replaced file lives on through the descriptor. */
 	KT_CHECK(kern_read(fd, buf, sizeof(buf), &n) == 0 && n == 2 &&
 	    memcmp(buf, "BB", 2) == 0);
@@ -88,15 +48,15 @@ KTEST(rn_file, "rename file over file: atomic replace, the old target stays read
 	/* Into another directory, and back. */
 	KT_ASSERT_EQ(kern_mkdir("/rf/d", 0755), 0);
 	KT_CHECK(kern_rename("/rf/b", "/rf/d/c") == 0);
-	KT_CHECK(rt_holds("/rf/d/c", "AAAA"));
+	KT_CHECK(vtu_holds("/rf/d/c", "AAAA"));
 	KT_CHECK(kern_stat("/rf/b", &st2) == ENOENT);
 	KT_CHECK(kern_rename("/rf/d/c", "/rf/b") == 0);
-	KT_CHECK(rt_holds("/rf/b", "AAAA"));
+	KT_CHECK(vtu_holds("/rf/b", "AAAA"));
 	/* Errors. */
 	KT_CHECK(kern_rename("/rf/none", "/rf/x") == ENOENT);
 	KT_CHECK(kern_rename("/rf/b", "/rf/none/x") == ENOENT);
 	KT_CHECK(kern_rename("/rf/b", "/rf/b/x") == ENOTDIR);
-	KT_CHECK(rt_holds("/rf/b", "AAAA"));
+	KT_CHECK(vtu_holds("/rf/b", "AAAA"));
 }
 
 KTEST(rn_dir, "rename directories: over empty dir, ENOTEMPTY, EISDIR, ENOTDIR, '..' and link counts")
@@ -107,21 +67,21 @@ KTEST(rn_dir, "rename directories: over empty dir, ENOTEMPTY, EISDIR, ENOTDIR, '
 	KT_ASSERT_EQ(kern_mkdir("/rd/p1", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/rd/p2", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/rd/p1/d", 0755), 0);
-	KT_ASSERT_EQ(rt_mkfile("/rd/p1/d/f", "in d"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/rd/p1/d/f", "in d"), 0);
 	KT_ASSERT_EQ(kern_mkdir("/rd/p2/empty", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/rd/p2/full", 0755), 0);
-	KT_ASSERT_EQ(rt_mkfile("/rd/p2/full/x", NULL), 0);
-	KT_ASSERT_EQ(rt_mkfile("/rd/p2/file", NULL), 0);
-	KT_CHECK(rt_nlink("/rd/p1") == 3 && rt_nlink("/rd/p2") == 4);
+	KT_ASSERT_EQ(vtu_mkfile("/rd/p2/full/x", NULL), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/rd/p2/file", NULL), 0);
+	KT_CHECK(vtu_nlink("/rd/p1") == 3 && vtu_nlink("/rd/p2") == 4);
 	KT_CHECK(kern_rename("/rd/p1/d", "/rd/p2/full") == ENOTEMPTY);
 	KT_CHECK(kern_rename("/rd/p1/d", "/rd/p2/file") == ENOTDIR);
 	KT_CHECK(kern_rename("/rd/p2/file", "/rd/p2/empty") == EISDIR);
-	KT_CHECK(rt_holds("/rd/p1/d/f", "in d"));
+	KT_CHECK(vtu_holds("/rd/p1/d/f", "in d"));
 	/* Directory over an empty directory. */
 	KT_ASSERT_EQ(kern_rename("/rd/p1/d", "/rd/p2/empty"), 0);
 	KT_CHECK(kern_stat("/rd/p1/d", &st) == ENOENT);
-	KT_CHECK(rt_holds("/rd/p2/empty/f", "in d"));
-	KT_CHECK(rt_nlink("/rd/p1") == 2 && rt_nlink("/rd/p2") == 4);
+	KT_CHECK(vtu_holds("/rd/p2/empty/f", "in d"));
+	KT_CHECK(vtu_nlink("/rd/p1") == 2 && vtu_nlink("/rd/p2") == 4);
 	/* ".." of the moved directory is its new parent. */
 	KT_CHECK(kern_stat("/rd/p2/empty/..", &st) == 0);
 	{
@@ -132,8 +92,8 @@ KTEST(rn_dir, "rename directories: over empty dir, ENOTEMPTY, EISDIR, ENOTDIR, '
 	}
 	/* Plain move of a directory into another: counts move too. */
 	KT_ASSERT_EQ(kern_rename("/rd/p2/empty", "/rd/p1/back"), 0);
-	KT_CHECK(rt_nlink("/rd/p1") == 3 && rt_nlink("/rd/p2") == 3);
-	KT_CHECK(rt_holds("/rd/p1/back/f", "in d"));
+	KT_CHECK(vtu_nlink("/rd/p1") == 3 && vtu_nlink("/rd/p2") == 3);
+	KT_CHECK(vtu_holds("/rd/p1/back/f", "in d"));
 	/* The old name, cached negative, does not resolve. */
 	KT_CHECK(kern_stat("/rd/p2/empty/f", &st) == ENOENT);
 }
@@ -165,7 +125,7 @@ KTEST(rn_xdev, "rename and link across mounts: EXDEV, nothing moves")
 
 	KT_ASSERT_EQ(kern_mkdir("/rx", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/rx/mnt", 0755), 0);
-	KT_ASSERT_EQ(rt_mkfile("/rx/f", "x"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/rx/f", "x"), 0);
 	KT_ASSERT_EQ(kern_mkdir("/rx/d", 0755), 0);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "", "/rx/mnt", ""), 0);
 	KT_CHECK(kern_rename("/rx/f", "/rx/mnt/f") == EXDEV);
@@ -173,7 +133,7 @@ KTEST(rn_xdev, "rename and link across mounts: EXDEV, nothing moves")
 	KT_CHECK(kern_link("/rx/f", "/rx/mnt/f") == EXDEV);
 	KT_CHECK(kern_stat("/rx/f", &st) == 0 && kern_stat("/rx/d", &st) == 0);
 	KT_CHECK(kern_stat("/rx/mnt/f", &st) == ENOENT);
-	KT_ASSERT_EQ(rt_mkfile("/rx/mnt/g", "y"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/rx/mnt/g", "y"), 0);
 	KT_CHECK(kern_rename("/rx/mnt/g", "/rx/g") == EXDEV);
 	KT_CHECK(kern_unlink("/rx/mnt/g") == 0);
 	KT_CHECK(kern_unmount("/rx/mnt") == 0);
@@ -187,32 +147,32 @@ KTEST(rn_cwd, "a current directory inside a renamed tree follows it (getcwd, rel
 	KT_ASSERT_EQ(kern_mkdir("/rc", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/rc/old", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/rc/old/sub", 0755), 0);
-	KT_ASSERT_EQ(rt_mkfile("/rc/old/sub/f", "f"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/rc/old/sub/f", "f"), 0);
 	KT_ASSERT_EQ(kern_chdir("/rc/old/sub"), 0);
 	KT_ASSERT_EQ(kern_rename("/rc/old", "/rc/new"), 0);
 	KT_CHECK(kern_getcwd(buf, sizeof(buf)) == 0 &&
 	    strcmp(buf, "/rc/new/sub") == 0);
-	KT_CHECK(rt_holds("f", "f"));
+	KT_CHECK(vtu_holds("f", "f"));
 	KT_CHECK(kern_stat("../../new", &st) == 0);
 	KT_CHECK(kern_stat("../../old", &st) == ENOENT);
 	/* Its directory removed, the cwd resolves nothing new. */
 	KT_ASSERT_EQ(kern_unlink("f"), 0);
 	KT_ASSERT_EQ(kern_rmdir("/rc/new/sub"), 0);
-	KT_CHECK(rt_mkfile("g", NULL) == ENOENT);
+	KT_CHECK(vtu_mkfile("g", NULL) == ENOENT);
 	KT_ASSERT_EQ(kern_chdir("/"), 0);
 }
 
 KTEST(rn_same, "rename to itself or to another link of the same file does nothing")
 {
 	KT_ASSERT_EQ(kern_mkdir("/rm", 0755), 0);
-	KT_ASSERT_EQ(rt_mkfile("/rm/a", "a"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/rm/a", "a"), 0);
 	KT_CHECK(kern_rename("/rm/a", "/rm/a") == 0);
-	KT_CHECK(rt_holds("/rm/a", "a"));
+	KT_CHECK(vtu_holds("/rm/a", "a"));
 	KT_ASSERT_EQ(kern_link("/rm/a", "/rm/b"), 0);
-	KT_CHECK(rt_nlink("/rm/a") == 2);
+	KT_CHECK(vtu_nlink("/rm/a") == 2);
 	KT_CHECK(kern_rename("/rm/a", "/rm/b") == 0);
-	KT_CHECK(rt_holds("/rm/a", "a") && rt_holds("/rm/b", "a"));
-	KT_CHECK(rt_nlink("/rm/b") == 2);
+	KT_CHECK(vtu_holds("/rm/a", "a") && vtu_holds("/rm/b", "a"));
+	KT_CHECK(vtu_nlink("/rm/b") == 2);
 	KT_ASSERT_EQ(kern_mkdir("/rm/d", 0755), 0);
 	KT_CHECK(kern_rename("/rm/d", "/rm/d") == 0);
 	/* POSIX allows EINVAL or EBUSY for a "." target. */

@@ -41,6 +41,7 @@
 #include <sys/vnode.h>
 #include <sys/proc.h>
 #include <sys/kern_syscall.h>
+#include <sys/vfs_testutil.h>
 
 #define ST_NDIRS	3
 #define ST_K		12		/* file names per worker */
@@ -109,38 +110,20 @@ static int
 st_write(const char *path, int w, int k, uint32_t ver, bool excl)
 {
 	char text[48];
-	size_t done;
-	int fd, error;
 
-	error = kern_open(path, O_WRONLY | (excl ? O_CREAT | O_EXCL :
-	    O_TRUNC), 0644, &fd);
-	if (error != 0)
-		return (error);
 	st_content(text, sizeof(text), w, k, ver);
-	error = kern_write(fd, text, strlen(text), &done);
-	if (error == 0 && done != strlen(text))
-		error = EIO;
-	kern_close(fd);
-	return (error);
+	return (vtu_writefile(path, excl ? O_CREAT | O_EXCL : O_TRUNC, 0644,
+	    text, strlen(text)));
 }
 
 /* 0 if path holds version ver of (w, k), else an errno or EIO. */
 static int
 st_check(const char *path, int w, int k, uint32_t ver)
 {
-	char text[48], buf[48];
-	size_t n;
-	int fd, error;
+	char text[48];
 
-	error = kern_open(path, O_RDONLY, 0, &fd);
-	if (error != 0)
-		return (error);
-	error = kern_read(fd, buf, sizeof(buf), &n);
-	kern_close(fd);
 	st_content(text, sizeof(text), w, k, ver);
-	if (error == 0 && (n != strlen(text) || memcmp(buf, text, n) != 0))
-		error = EIO;
-	return (error);
+	return (vtu_cmpfile(path, text, strlen(text)));
 }
 
 static void
@@ -309,43 +292,38 @@ st_worker_main(void *arg)
 	countdown_done(&st_running);
 }
 
-/* Names listed in directory path, each checked by the caller's model. */
+struct st_list {
+	bool		(*l_seen)(const char *name, int dir);
+	int		l_dir;
+	bool		l_bad;		/* a name the model does not have */
+};
+
+/* vtu_readdir_each callback of st_listdir: judge one name, go on. */
+static int
+st_listone(const struct dirent *dp, void *arg)
+{
+	struct st_list *l = arg;
+
+	if (!l->l_seen(dp->d_name, l->l_dir))
+		l->l_bad = true;
+	return (0);
+}
+
+/*
+ * Names listed in directory /st/dDIR, each checked by the caller's
+ * model; EIO if the model lacks one of them.
+ */
 static int
 st_listdir(int dir, bool (*seen)(const char *name, int dir), int *nentp)
 {
+	struct st_list l = { seen, dir, false };
 	char path[24];
-	char *buf;
-	struct dirent *dp;
-	size_t done, off;
-	int fd = -1, error, n = 0;
+	int error;
 
-	buf = kmalloc(4096, M_TEMP, 0);
-	if (buf == NULL)
-		return (ENOMEM);
 	ksnprintf(path, sizeof(path), "/st/d%d", dir);
-	error = kern_open(path, O_RDONLY | O_DIRECTORY, 0, &fd);
-	while (error == 0) {
-		error = kern_readdir(fd, buf, 4096, &done);
-		if (error != 0 || done == 0)
-			break;
-		for (off = 0; off < done; off += dp->d_reclen) {
-			dp = (struct dirent *)(buf + off);
-			if (strcmp(dp->d_name, ".") == 0 ||
-			    strcmp(dp->d_name, "..") == 0)
-				continue;
-			n++;
-			if (!seen(dp->d_name, dir))
-				error = EIO;
-			if (dp->d_reclen == 0) {
-				error = EIO;
-				break;
-			}
-		}
-	}
-	if (fd >= 0)
-		kern_close(fd);
-	kfree(buf, M_TEMP);
-	*nentp = n;
+	error = vtu_readdir_each(path, st_listone, &l, nentp);
+	if (error == 0 && l.l_bad)
+		error = EIO;
 	return (error);
 }
 

@@ -135,15 +135,20 @@ kern_write(int fd, const void *buf, size_t len, size_t *donep)
 	return (error);
 }
 
-/* EINVAL for a negative offset, ESPIPE where there is no position. */
-int
-kern_pread(int fd, void *buf, size_t len, off_t off, size_t *donep)
+/*
+ * pread and pwrite: fio_rw at off on a file open for need (FREAD or
+ * FWRITE).  EINVAL for a negative offset, ESPIPE where there is no
+ * position.
+ */
+static int
+fio_prw(int fd, int need, void *buf, size_t len, off_t off, enum uio_rw rw,
+    size_t *donep)
 {
 	struct file *fp;
 	int error;
 
 	*donep = 0;
-	error = fio_get(fd, FREAD, &fp);
+	error = fio_get(fd, need, &fp);
 	if (error != 0)
 		return (error);
 	if (!fio_seekable(fp))
@@ -151,9 +156,16 @@ kern_pread(int fd, void *buf, size_t len, off_t off, size_t *donep)
 	else if (off < 0)
 		error = EINVAL;
 	else
-		error = fio_rw(fp, buf, len, off, UIO_READ, donep);
+		error = fio_rw(fp, buf, len, off, rw, donep);
 	fdrop(fp);
 	return (error);
+}
+
+/* EINVAL for a negative offset, ESPIPE where there is no position. */
+int
+kern_pread(int fd, void *buf, size_t len, off_t off, size_t *donep)
+{
+	return (fio_prw(fd, FREAD, buf, len, off, UIO_READ, donep));
 }
 
 /*
@@ -163,22 +175,8 @@ kern_pread(int fd, void *buf, size_t len, off_t off, size_t *donep)
 int
 kern_pwrite(int fd, const void *buf, size_t len, off_t off, size_t *donep)
 {
-	struct file *fp;
-	int error;
-
-	*donep = 0;
-	error = fio_get(fd, FWRITE, &fp);
-	if (error != 0)
-		return (error);
-	if (!fio_seekable(fp))
-		error = ESPIPE;
-	else if (off < 0)
-		error = EINVAL;
-	else
-		error = fio_rw(fp, (void *)(uintptr_t)buf, len, off, UIO_WRITE,
-		    donep);
-	fdrop(fp);
-	return (error);
+	return (fio_prw(fd, FWRITE, (void *)(uintptr_t)buf, len, off,
+	    UIO_WRITE, donep));
 }
 
 /*

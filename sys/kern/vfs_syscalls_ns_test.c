@@ -53,6 +53,7 @@
 #include <sys/kern_syscall.h>
 #include <sys/globaldata.h>
 #include <sys/md.h>
+#include <sys/vfs_testutil.h>
 
 MALLOC_DECLARE(M_TEMP);
 MALLOC_DECLARE(M_FILE);
@@ -98,127 +99,6 @@ nt_run_in(struct proc *p, void (*fn)(void *), void *arg)
 	td->td_proc = p;
 	lwkt_schedule(td);
 	countdown_wait(&job.j_left, "ntrun");
-}
-
-static int
-nt_mkfile(const char *path, const char *data, int mode)
-{
-	size_t len = strlen(data), done;
-	int fd, error;
-
-	error = kern_open(path, O_WRONLY | O_CREAT | O_TRUNC, mode, &fd);
-	if (error != 0)
-		return (error);
-	error = kern_write(fd, data, len, &done);
-	if (error == 0 && done != len)
-		error = EIO;
-	kern_close(fd);
-	return (error);
-}
-
-/* True if path reads exactly data. */
-static bool
-nt_contents(const char *path, const char *data)
-{
-	char buf[64];
-	size_t done;
-	int fd;
-
-	if (kern_open(path, O_RDONLY, 0, &fd) != 0)
-		return (false);
-	if (kern_read(fd, buf, sizeof(buf), &done) != 0)
-		done = SIZE_MAX;
-	kern_close(fd);
-	return (done == strlen(data) && memcmp(buf, data, done) == 0);
-}
-
-static bool
-nt_exists(const char *path)
-{
-	struct stat st;
-
-	return (kern_lstat(path, &st) == 0);
-}
-
-static uint64_t
-nt_ino(const char *path)
-{
-	struct stat st;
-
-	return (kern_lstat(path, &st) == 0 ? st.st_ino : 0);
-}
-
-static int
-nt_nlink(const char *path)
-{
-	struct stat st;
-
-	return (kern_lstat(path, &st) == 0 ? (int)st.st_nlink : -1);
-}
-
-/* Remove path and everything below it. */
-static int
-nt_rmtree(const char *path)
-{
-	struct stat st;
-	struct dirent *dp;
-	char *buf, *child;
-	size_t done, off;
-	int fd, error;
-
-	if (kern_lstat(path, &st) != 0)
-		return (ENOENT);
-	if (!S_ISDIR(st.st_mode))
-		return (kern_unlink(path));
-	buf = kmalloc(1024, M_TEMP, 0);
-	child = kmalloc(PATH_MAX, M_TEMP, 0);
-	if (buf == NULL || child == NULL) {
-		kfree(buf, M_TEMP);
-		kfree(child, M_TEMP);
-		return (ENOMEM);
-	}
-	error = kern_open(path, O_RDONLY | O_DIRECTORY, 0, &fd);
-	while (error == 0) {
-		error = kern_readdir(fd, buf, 1024, &done);
-		if (error != 0 || done == 0)
-			break;
-		for (off = 0; off < done; off += dp->d_reclen) {
-			dp = (struct dirent *)(buf + off);
-			if (dp->d_reclen == 0)
-				break;
-			if (strcmp(dp->d_name, ".") == 0 ||
-			    strcmp(dp->d_name, "..") == 0)
-				continue;
-			ksnprintf(child, PATH_MAX, "%s/%s", path, dp->d_name);
-			(void)nt_rmtree(child);
-		}
-	}
-	if (error == 0)
-		kern_close(fd);
-	kfree(buf, M_TEMP);
-	kfree(child, M_TEMP);
-	return (kern_rmdir(path));
-}
-
-static int
-nt_begin(const char *dir)
-{
-	(void)nt_rmtree(dir);
-	return (kern_mkdir(dir, 0755));
-}
-
-/* The mount path is on (referenced by nothing: valid until unmount). */
-static struct mount *
-nt_mountof(const char *path)
-{
-	struct vnode *vp;
-	struct mount *mp;
-
-	if (nlookup_vp(path, false, &vp, NULL) != 0)
-		return (NULL);
-	mp = vp->v_mount;
-	vrele(vp);
-	return (mp);
 }
 
 /* Nodes and file pages in use on mp (tmpfs statfs). */
@@ -273,7 +153,7 @@ nt_perm_user(void *arg)
 	KT_CHECK(kern_unlink(PD "/ro") == EACCES);
 	KT_CHECK(kern_rmdir(PD "/priv") == EACCES);
 	KT_CHECK(kern_rename(PD "/ro", PD "/pub/x") == EACCES);
-	KT_CHECK(!nt_exists(PD "/new") && !nt_exists(PD "/nd"));
+	KT_CHECK(!vtu_exists(PD "/new") && !vtu_exists(PD "/nd"));
 	/* Linking a file it can see into a directory it may write: fine. */
 	KT_CHECK(kern_link(PD "/ro", PD "/pub/l") == 0);
 	KT_CHECK(kern_rename(PD "/pub/l", PD "/l3") == EACCES);
@@ -305,7 +185,7 @@ nt_perm_user(void *arg)
 	KT_CHECK(kern_rename(PD "/pub/mine", PD "/tmp/rootf") == EPERM);
 	KT_CHECK(kern_open(PD "/tmp/rootf", O_RDWR, 0, &fd) == 0);
 	kern_close(fd);
-	KT_CHECK(nt_mkfile(PD "/tmp/u", "u", 0644) == 0);
+	KT_CHECK(vtu_putfile(PD "/tmp/u", "u", 0644) == 0);
 	KT_CHECK(kern_rename(PD "/tmp/u", PD "/tmp/u2") == 0);
 	KT_CHECK(kern_unlink(PD "/tmp/u2") == 0);
 	KT_CHECK(kern_pread(-1, buf, 1, 0, &done) == EBADF);
@@ -319,16 +199,16 @@ KTEST(file_perm, "permissions: a uid 1000 process gets EACCES without "
 	struct proc *p;
 	int fd;
 
-	KT_ASSERT_EQ(nt_begin(PD), 0);
-	KT_ASSERT_EQ(nt_mkfile(PD "/ro", "ro", 0644), 0);
-	KT_ASSERT_EQ(nt_mkfile(PD "/secret", "s", 0600), 0);
+	KT_ASSERT_EQ(vtu_begin(PD), 0);
+	KT_ASSERT_EQ(vtu_putfile(PD "/ro", "ro", 0644), 0);
+	KT_ASSERT_EQ(vtu_putfile(PD "/secret", "s", 0600), 0);
 	KT_ASSERT_EQ(kern_mkdir(PD "/priv", 0700), 0);
-	KT_ASSERT_EQ(nt_mkfile(PD "/priv/f", "f", 0644), 0);
+	KT_ASSERT_EQ(vtu_putfile(PD "/priv/f", "f", 0644), 0);
 	KT_ASSERT_EQ(kern_mkdir(PD "/xonly", 0711), 0);
-	KT_ASSERT_EQ(nt_mkfile(PD "/xonly/f", "f", 0644), 0);
+	KT_ASSERT_EQ(vtu_putfile(PD "/xonly/f", "f", 0644), 0);
 	KT_ASSERT_EQ(kern_mkdir(PD "/pub", 0777), 0);
 	KT_ASSERT_EQ(kern_mkdir(PD "/tmp", 01777), 0);
-	KT_ASSERT_EQ(nt_mkfile(PD "/tmp/rootf", "r", 0666), 0);
+	KT_ASSERT_EQ(vtu_putfile(PD "/tmp/rootf", "r", 0666), 0);
 
 	p = kproc_alloc(NULL, "file_perm");
 	KT_ASSERT(p != NULL);
@@ -344,9 +224,9 @@ KTEST(file_perm, "permissions: a uid 1000 process gets EACCES without "
 	KT_ASSERT_EQ(kern_chown(PD "/pub/mine", 0, 0), 0);
 	KT_ASSERT_EQ(kern_open(PD "/pub/mine", O_RDWR, 0, &fd), 0);
 	kern_close(fd);
-	KT_CHECK(nt_contents(PD "/pub/mine", "mine"));
+	KT_CHECK(vtu_holds(PD "/pub/mine", "mine"));
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(nt_rmtree(PD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(PD), 0);
 }
 
 /* --- file_cwd --- */
@@ -437,10 +317,10 @@ KTEST(file_cwd, "chdir/fchdir/getcwd: relative names, .., symlinks, "
 	int files = file_count();
 	struct proc *p;
 
-	KT_ASSERT_EQ(nt_begin(CW), 0);
+	KT_ASSERT_EQ(vtu_begin(CW), 0);
 	KT_ASSERT_EQ(kern_mkdir(CW "/a", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir(CW "/a/b", 0755), 0);
-	KT_ASSERT_EQ(nt_mkfile(CW "/a/f", "f", 0644), 0);
+	KT_ASSERT_EQ(vtu_putfile(CW "/a/f", "f", 0644), 0);
 	KT_ASSERT_EQ(kern_symlink("a", CW "/la"), 0);
 	KT_ASSERT_EQ(kern_mkdir(CW "/m", 0755), 0);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "cwdtest", CW "/m", ""), 0);
@@ -451,7 +331,7 @@ KTEST(file_cwd, "chdir/fchdir/getcwd: relative names, .., symlinks, "
 	KT_CHECK(nt_cwd_is("/"));	/* proc0's own cwd never moved */
 	KT_CHECK(kern_unmount(CW "/m") == 0);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(nt_rmtree(CW), 0);
+	KT_ASSERT_EQ(vtu_rmtree(CW), 0);
 }
 
 /* --- file_rename --- */
@@ -462,10 +342,10 @@ KTEST(file_cwd, "chdir/fchdir/getcwd: relative names, .., symlinks, "
 static void
 nt_rename_intact(int line)
 {
-	if (!nt_contents(RN "/f1", "one") || !nt_contents(RN "/f2", "two") ||
-	    !nt_contents(RN "/h1", "one") || !nt_exists(RN "/d1/sub/deep") ||
-	    !nt_exists(RN "/d2") || !nt_exists(RN "/d3/x") ||
-	    nt_nlink(RN "/f1") != 2)
+	if (!vtu_holds(RN "/f1", "one") || !vtu_holds(RN "/f2", "two") ||
+	    !vtu_holds(RN "/h1", "one") || !vtu_exists(RN "/d1/sub/deep") ||
+	    !vtu_exists(RN "/d2") || !vtu_exists(RN "/d3/x") ||
+	    vtu_nlink(RN "/f1") != 2)
 		ktest_fail(__FILE__, line, "a failed rename changed something");
 }
 
@@ -477,19 +357,19 @@ KTEST(file_rename, "rename: EXDEV across mounts, EINVAL into its subtree "
 	uint64_t ino;
 	int error;
 
-	KT_ASSERT_EQ(nt_begin(RN), 0);
-	KT_ASSERT_EQ(nt_mkfile(RN "/f1", "one", 0644), 0);
-	KT_ASSERT_EQ(nt_mkfile(RN "/f2", "two", 0644), 0);
+	KT_ASSERT_EQ(vtu_begin(RN), 0);
+	KT_ASSERT_EQ(vtu_putfile(RN "/f1", "one", 0644), 0);
+	KT_ASSERT_EQ(vtu_putfile(RN "/f2", "two", 0644), 0);
 	KT_ASSERT_EQ(kern_link(RN "/f1", RN "/h1"), 0);
 	KT_ASSERT_EQ(kern_mkdir(RN "/d1", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir(RN "/d1/sub", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir(RN "/d1/sub/deep", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir(RN "/d2", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir(RN "/d3", 0755), 0);
-	KT_ASSERT_EQ(nt_mkfile(RN "/d3/x", "x", 0644), 0);
+	KT_ASSERT_EQ(vtu_putfile(RN "/d3/x", "x", 0644), 0);
 	KT_ASSERT_EQ(kern_mkdir(RN "/mnt", 0755), 0);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "renametest", RN "/mnt", ""), 0);
-	KT_ASSERT_EQ(nt_mkfile(RN "/mnt/g", "g", 0644), 0);
+	KT_ASSERT_EQ(vtu_putfile(RN "/mnt/g", "g", 0644), 0);
 
 	/* The same file under both names: nothing happens. */
 	KT_CHECK(kern_rename(RN "/f1", RN "/f1") == 0);
@@ -525,39 +405,39 @@ KTEST(file_rename, "rename: EXDEV across mounts, EINVAL into its subtree "
 	KT_CHECK(kern_rename(RN "/d2", RN "/mnt") == EBUSY);
 	KT_CHECK(kern_rename("/", RN "/x") == EBUSY);
 	KT_CHECK(kern_rmdir(RN "/mnt") == EBUSY);
-	KT_CHECK(nt_exists(RN "/mnt/g") && !nt_exists(RN "/g") &&
-	    !nt_exists(RN "/mnt/f1") && !nt_exists(RN "/mnt2"));
+	KT_CHECK(vtu_exists(RN "/mnt/g") && !vtu_exists(RN "/g") &&
+	    !vtu_exists(RN "/mnt/f1") && !vtu_exists(RN "/mnt2"));
 	KT_CHECK(kern_rename(RN "/mnt/g", RN "/mnt/g2") == 0);
 	nt_rename_intact(__LINE__);
 
 	/* A file into a directory; then another replaces it atomically. */
 	KT_ASSERT_EQ(kern_rename(RN "/f2", RN "/d2/f2"), 0);
-	KT_CHECK(!nt_exists(RN "/f2") && nt_contents(RN "/d2/f2", "two"));
-	ino = nt_ino(RN "/f1");
+	KT_CHECK(!vtu_exists(RN "/f2") && vtu_holds(RN "/d2/f2", "two"));
+	ino = vtu_fileid(RN "/f1");
 	KT_ASSERT_EQ(kern_rename(RN "/f1", RN "/d2/f2"), 0);
-	KT_CHECK(!nt_exists(RN "/f1") && nt_contents(RN "/d2/f2", "one"));
-	KT_CHECK(nt_ino(RN "/d2/f2") == ino && nt_nlink(RN "/h1") == 2);
+	KT_CHECK(!vtu_exists(RN "/f1") && vtu_holds(RN "/d2/f2", "one"));
+	KT_CHECK(vtu_fileid(RN "/d2/f2") == ino && vtu_nlink(RN "/h1") == 2);
 	/* A directory with its subtree, then between parents. */
 	KT_ASSERT_EQ(kern_rename(RN "/d1", RN "/d4"), 0);
-	KT_CHECK(!nt_exists(RN "/d1") && !nt_exists(RN "/d1/sub"));
-	KT_CHECK(nt_exists(RN "/d4/sub/deep"));
+	KT_CHECK(!vtu_exists(RN "/d1") && !vtu_exists(RN "/d1/sub"));
+	KT_CHECK(vtu_exists(RN "/d4/sub/deep"));
 	KT_ASSERT_EQ(kern_rename(RN "/d4", RN "/d2/d4/"), 0);
-	KT_CHECK(nt_exists(RN "/d2/d4/sub/deep") && !nt_exists(RN "/d4"));
+	KT_CHECK(vtu_exists(RN "/d2/d4/sub/deep") && !vtu_exists(RN "/d4"));
 	KT_ASSERT_EQ(kern_rename(RN "/d2/d4/sub/deep", RN "/deep"), 0);
-	KT_CHECK(nt_exists(RN "/deep") && !nt_exists(RN "/d2/d4/sub/deep"));
+	KT_CHECK(vtu_exists(RN "/deep") && !vtu_exists(RN "/d2/d4/sub/deep"));
 	/* A directory over an empty directory. */
 	KT_ASSERT_EQ(kern_mkdir(RN "/e1", 0755), 0);
-	KT_ASSERT_EQ(nt_mkfile(RN "/e1/in", "in", 0644), 0);
+	KT_ASSERT_EQ(vtu_putfile(RN "/e1/in", "in", 0644), 0);
 	KT_ASSERT_EQ(kern_rename(RN "/e1", RN "/deep"), 0);
-	KT_CHECK(!nt_exists(RN "/e1") && nt_contents(RN "/deep/in", "in"));
+	KT_CHECK(!vtu_exists(RN "/e1") && vtu_holds(RN "/deep/in", "in"));
 	/* A symlink is renamed, not its target. */
 	KT_ASSERT_EQ(kern_symlink("h1", RN "/sl"), 0);
 	KT_ASSERT_EQ(kern_rename(RN "/sl", RN "/sl2"), 0);
-	KT_CHECK(nt_exists(RN "/h1") && nt_contents(RN "/sl2", "one"));
+	KT_CHECK(vtu_exists(RN "/h1") && vtu_holds(RN "/sl2", "one"));
 
 	KT_CHECK(kern_unmount(RN "/mnt") == 0);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(nt_rmtree(RN), 0);
+	KT_ASSERT_EQ(vtu_rmtree(RN), 0);
 }
 
 /* --- file_rename_race --- */
@@ -581,7 +461,7 @@ nt_rr_worker(void *arg)
 	ksnprintf(src, sizeof(src), RR "/s%d", me);
 	for (i = 0; i < 4 || nanouptime() < rr_end; i++) {
 		ksnprintf(data, sizeof(data), "%d:%lu", me, i);
-		error = nt_mkfile(src, data, 0644);
+		error = vtu_putfile(src, data, 0644);
 		if (error == 0)
 			error = kern_rename(src, RR "/target");
 		if (error != 0) {
@@ -605,7 +485,7 @@ KTEST_SMP(file_rename_race, "1,4", "rename: threads on every CPU rename "
 	uint64_t total = 0;
 	char src[32];
 
-	KT_ASSERT_EQ(nt_begin(RR), 0);
+	KT_ASSERT_EQ(vtu_begin(RR), 0);
 	rr_bad = 0;
 	rr_left = nw;
 	memset(rr_done, 0, sizeof(rr_done));
@@ -621,13 +501,13 @@ KTEST_SMP(file_rename_race, "1,4", "rename: threads on every CPU rename "
 	for (i = 0; i < nw; i++) {
 		total += rr_done[i];
 		ksnprintf(src, sizeof(src), RR "/s%d", i);
-		KT_CHECK(!nt_exists(src));
+		KT_CHECK(!vtu_exists(src));
 	}
 	ktest_log("%d threads, %lu renames over one target", nw, total);
 	KT_CHECK(rr_bad == 0);
-	KT_CHECK(nt_nlink(RR "/target") == 1);
-	KT_CHECK(nt_nlink(RR) == 2);
-	KT_ASSERT_EQ(nt_rmtree(RR), 0);
+	KT_CHECK(vtu_nlink(RR "/target") == 1);
+	KT_CHECK(vtu_nlink(RR) == 2);
+	KT_ASSERT_EQ(vtu_rmtree(RR), 0);
 	KT_CHECK(file_count() == files);
 	KT_CHECK(vnode_count() == vnodes);
 }
@@ -644,44 +524,44 @@ KTEST(file_nlink, "link counts after link, unlink, rename (over a link, of "
 	uint64_t ino;
 	int fd;
 
-	KT_ASSERT_EQ(nt_begin(LD), 0);
-	KT_ASSERT_EQ(nt_nlink(LD), 2);
-	KT_ASSERT_EQ(nt_mkfile(LD "/f", "f", 0644), 0);
-	KT_ASSERT_EQ(nt_nlink(LD "/f"), 1);
+	KT_ASSERT_EQ(vtu_begin(LD), 0);
+	KT_ASSERT_EQ(vtu_nlink(LD), 2);
+	KT_ASSERT_EQ(vtu_putfile(LD "/f", "f", 0644), 0);
+	KT_ASSERT_EQ(vtu_nlink(LD "/f"), 1);
 	KT_ASSERT_EQ(kern_link(LD "/f", LD "/g"), 0);
-	KT_CHECK(nt_nlink(LD "/f") == 2 && nt_nlink(LD "/g") == 2);
-	KT_CHECK(nt_ino(LD "/f") == nt_ino(LD "/g"));
+	KT_CHECK(vtu_nlink(LD "/f") == 2 && vtu_nlink(LD "/g") == 2);
+	KT_CHECK(vtu_fileid(LD "/f") == vtu_fileid(LD "/g"));
 	KT_ASSERT_EQ(kern_link(LD "/g", LD "/h"), 0);
-	KT_CHECK(nt_nlink(LD "/f") == 3);
+	KT_CHECK(vtu_nlink(LD "/f") == 3);
 	KT_ASSERT_EQ(kern_unlink(LD "/g"), 0);
-	KT_CHECK(nt_nlink(LD "/f") == 2 && nt_nlink(LD "/h") == 2);
+	KT_CHECK(vtu_nlink(LD "/f") == 2 && vtu_nlink(LD "/h") == 2);
 	/* Renaming one link over another of the same file: no change. */
 	KT_ASSERT_EQ(kern_rename(LD "/h", LD "/f"), 0);
-	KT_CHECK(nt_exists(LD "/h") && nt_nlink(LD "/f") == 2);
+	KT_CHECK(vtu_exists(LD "/h") && vtu_nlink(LD "/f") == 2);
 	KT_ASSERT_EQ(kern_rename(LD "/h", LD "/k"), 0);
-	KT_CHECK(!nt_exists(LD "/h") && nt_nlink(LD "/k") == 2);
+	KT_CHECK(!vtu_exists(LD "/h") && vtu_nlink(LD "/k") == 2);
 	/* Replacing a link drops one from the old file. */
-	KT_ASSERT_EQ(nt_mkfile(LD "/o", "o", 0644), 0);
-	ino = nt_ino(LD "/o");
+	KT_ASSERT_EQ(vtu_putfile(LD "/o", "o", 0644), 0);
+	ino = vtu_fileid(LD "/o");
 	KT_ASSERT_EQ(kern_rename(LD "/o", LD "/k"), 0);
-	KT_CHECK(nt_ino(LD "/k") == ino && nt_nlink(LD "/k") == 1);
-	KT_CHECK(nt_nlink(LD "/f") == 1);
+	KT_CHECK(vtu_fileid(LD "/k") == ino && vtu_nlink(LD "/k") == 1);
+	KT_CHECK(vtu_nlink(LD "/f") == 1);
 	/* Directories count "." and their subdirectories' "..". */
 	KT_ASSERT_EQ(kern_mkdir(LD "/d", 0755), 0);
-	KT_CHECK(nt_nlink(LD) == 3 && nt_nlink(LD "/d") == 2);
+	KT_CHECK(vtu_nlink(LD) == 3 && vtu_nlink(LD "/d") == 2);
 	KT_ASSERT_EQ(kern_mkdir(LD "/d/s", 0755), 0);
-	KT_CHECK(nt_nlink(LD "/d") == 3);
+	KT_CHECK(vtu_nlink(LD "/d") == 3);
 	KT_ASSERT_EQ(kern_rename(LD "/d/s", LD "/s"), 0);
-	KT_CHECK(nt_nlink(LD "/d") == 2 && nt_nlink(LD) == 4);
+	KT_CHECK(vtu_nlink(LD "/d") == 2 && vtu_nlink(LD) == 4);
 	KT_ASSERT_EQ(kern_rename(LD "/d", LD "/s/d"), 0);
-	KT_CHECK(nt_nlink(LD) == 3 && nt_nlink(LD "/s") == 3);
+	KT_CHECK(vtu_nlink(LD) == 3 && vtu_nlink(LD "/s") == 3);
 	KT_ASSERT_EQ(kern_rmdir(LD "/s/d"), 0);
-	KT_CHECK(nt_nlink(LD "/s") == 2);
+	KT_CHECK(vtu_nlink(LD "/s") == 2);
 	KT_ASSERT_EQ(kern_rmdir(LD "/s"), 0);
-	KT_CHECK(nt_nlink(LD) == 2);
+	KT_CHECK(vtu_nlink(LD) == 2);
 	/* Files create no directory links; symlinks start at 1. */
 	KT_ASSERT_EQ(kern_symlink("f", LD "/sl"), 0);
-	KT_CHECK(nt_nlink(LD "/sl") == 1 && nt_nlink(LD) == 2);
+	KT_CHECK(vtu_nlink(LD "/sl") == 1 && vtu_nlink(LD) == 2);
 	/* The last name of an open file. */
 	KT_ASSERT_EQ(kern_open(LD "/f", O_RDONLY, 0, &fd), 0);
 	KT_ASSERT_EQ(kern_unlink(LD "/f"), 0);
@@ -689,7 +569,7 @@ KTEST(file_nlink, "link counts after link, unlink, rename (over a link, of "
 	KT_CHECK(st.st_nlink == 0);
 	kern_close(fd);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(nt_rmtree(LD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(LD), 0);
 }
 
 /* --- file_unlink_open --- */
@@ -709,11 +589,11 @@ KTEST(file_unlink_open, "unlink of an open file: still readable and "
 	size_t done;
 	int fd, fd2, i;
 
-	KT_ASSERT_EQ(nt_begin(UD), 0);
+	KT_ASSERT_EQ(vtu_begin(UD), 0);
 	KT_ASSERT_EQ(kern_mkdir(UD "/m", 0755), 0);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "unlinktest", UD "/m", "size=1m"),
 	    0);
-	mp = nt_mountof(UD "/m");
+	mp = vtu_mountof(UD "/m");
 	KT_ASSERT(mp != NULL && mp != rootmount);
 	buf = kmalloc(UPAGES * 4096, M_TEMP, 0);
 	KT_ASSERT(buf != NULL);
@@ -728,7 +608,7 @@ KTEST(file_unlink_open, "unlink of an open file: still readable and "
 	KT_CHECK(f1 == f0 + 1 && p1 == p0 + UPAGES);
 
 	KT_ASSERT_EQ(kern_unlink(UD "/m/f"), 0);
-	KT_CHECK(!nt_exists(UD "/m/f"));
+	KT_CHECK(!vtu_exists(UD "/m/f"));
 	KT_ASSERT_EQ(kern_fstat(fd, &st), 0);
 	KT_CHECK(st.st_nlink == 0 && st.st_size == UPAGES * 4096);
 	/* Still the same data, and still writable. */
@@ -739,8 +619,8 @@ KTEST(file_unlink_open, "unlink of an open file: still readable and "
 	KT_ASSERT_EQ(kern_pread(fd, buf, 8, UPAGES * 4096, &done), 0);
 	KT_CHECK(done == 4 && memcmp(buf, "tail", 4) == 0);
 	/* The name is free again; the unlinked file keeps its storage. */
-	KT_ASSERT_EQ(nt_mkfile(UD "/m/f", "new", 0644), 0);
-	KT_CHECK(nt_contents(UD "/m/f", "new"));
+	KT_ASSERT_EQ(vtu_putfile(UD "/m/f", "new", 0644), 0);
+	KT_CHECK(vtu_holds(UD "/m/f", "new"));
 	KT_ASSERT_EQ(kern_unlink(UD "/m/f"), 0);
 	nt_usage(mp, &f2, &p2);
 	KT_CHECK(f2 == f0 + 1 && p2 == p0 + UPAGES + 1);
@@ -755,7 +635,7 @@ KTEST(file_unlink_open, "unlink of an open file: still readable and "
 	KT_ASSERT_EQ(file_count(), files);
 	kfree(buf, M_TEMP);
 	KT_CHECK(kern_unmount(UD "/m") == 0);
-	KT_ASSERT_EQ(nt_rmtree(UD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(UD), 0);
 }
 
 /* --- file_noleak --- */
@@ -837,14 +717,14 @@ KTEST(file_noleak, "no leaks: a mixed workload returns files, vnodes, "
 	struct nt_snap a, b;
 	struct proc *p;
 
-	(void)nt_rmtree(LK);
+	(void)vtu_rmtree(LK);
 	nt_snapshot(&a);
 	KT_ASSERT_EQ(kern_mkdir(LK, 0755), 0);
 	p = kproc_alloc(NULL, "file_noleak");
 	KT_ASSERT(p != NULL);
 	nt_run_in(p, nt_workload, NULL);
 	kproc_free(p);
-	KT_ASSERT_EQ(nt_rmtree(LK), 0);
+	KT_ASSERT_EQ(vtu_rmtree(LK), 0);
 	nt_snapshot(&b);
 	KT_CHECK(a.files == b.files);
 	KT_CHECK(a.vnodes == b.vnodes);

@@ -46,27 +46,11 @@
 #include <sys/vnode.h>
 #include <sys/mount.h>
 #include <sys/kern_syscall.h>
+#include <sys/vfs_testutil.h>
 
 MALLOC_DECLARE(M_TEMP);
 
 /* --- helpers --- */
-
-/* Create path with len bytes of data (replacing the old contents). */
-static int
-vt_mkfile(const char *path, const void *data, size_t len)
-{
-	size_t done;
-	int fd, error;
-
-	error = kern_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644, &fd);
-	if (error != 0)
-		return (error);
-	error = kern_write(fd, data, len, &done);
-	if (error == 0 && done != len)
-		error = EIO;
-	kern_close(fd);
-	return (error);
-}
 
 /* Read up to len bytes of path from offset 0. */
 static int
@@ -80,72 +64,6 @@ vt_readfile(const char *path, void *buf, size_t len, size_t *donep)
 	error = kern_pread(fd, buf, len, 0, donep);
 	kern_close(fd);
 	return (error);
-}
-
-static int64_t
-vt_size(const char *path)
-{
-	struct stat st;
-
-	if (kern_stat(path, &st) != 0)
-		return (-1);
-	return (st.st_size);
-}
-
-/*
- * Remove path and everything below it (a test's directory).  Returns the
- * final unlink/rmdir's result.  Depth is small in tests; buffers are
- * allocated, not on the stack.
- */
-static int
-vt_rmtree(const char *path)
-{
-	struct stat st;
-	struct dirent *dp;
-	char *buf, *child;
-	size_t done, off;
-	int fd, error;
-
-	if (kern_lstat(path, &st) != 0)
-		return (ENOENT);
-	if (!S_ISDIR(st.st_mode))
-		return (kern_unlink(path));
-	buf = kmalloc(1024, M_TEMP, 0);
-	child = kmalloc(PATH_MAX, M_TEMP, 0);
-	if (buf == NULL || child == NULL) {
-		kfree(buf, M_TEMP);
-		kfree(child, M_TEMP);
-		return (ENOMEM);
-	}
-	error = kern_open(path, O_RDONLY | O_DIRECTORY, 0, &fd);
-	while (error == 0) {
-		error = kern_readdir(fd, buf, 1024, &done);
-		if (error != 0 || done == 0)
-			break;
-		for (off = 0; off < done; off += dp->d_reclen) {
-			dp = (struct dirent *)(buf + off);
-			if (dp->d_reclen == 0)
-				break;
-			if (strcmp(dp->d_name, ".") == 0 ||
-			    strcmp(dp->d_name, "..") == 0)
-				continue;
-			ksnprintf(child, PATH_MAX, "%s/%s", path, dp->d_name);
-			(void)vt_rmtree(child);
-		}
-	}
-	if (error == 0)
-		kern_close(fd);
-	kfree(buf, M_TEMP);
-	kfree(child, M_TEMP);
-	return (kern_rmdir(path));
-}
-
-/* A fresh test directory. */
-static int
-vt_begin(const char *dir)
-{
-	(void)vt_rmtree(dir);
-	return (kern_mkdir(dir, 0755));
 }
 
 /* --- file_open_flags --- */
@@ -163,8 +81,8 @@ KTEST(file_open_flags, "open: access modes, O_CREAT, O_EXCL (also on a "
 	size_t done;
 	int fd, fd2;
 
-	KT_ASSERT_EQ(vt_begin(OD), 0);
-	KT_ASSERT_EQ(vt_mkfile(OD "/f", "0123456789", 10), 0);
+	KT_ASSERT_EQ(vtu_begin(OD), 0);
+	KT_ASSERT_EQ(vtu_putfile(OD "/f", "0123456789", 0644), 0);
 	KT_ASSERT_EQ(kern_mkdir(OD "/d", 0755), 0);
 	KT_ASSERT_EQ(kern_symlink("f", OD "/lf"), 0);
 	KT_ASSERT_EQ(kern_symlink("d", OD "/ld"), 0);
@@ -224,12 +142,12 @@ KTEST(file_open_flags, "open: access modes, O_CREAT, O_EXCL (also on a "
 	/* O_TRUNC: only for a regular file opened for writing. */
 	KT_ASSERT_EQ(kern_open(OD "/f", O_RDONLY | O_TRUNC, 0, &fd), 0);
 	kern_close(fd);
-	KT_CHECK(vt_size(OD "/f") == 10);
+	KT_CHECK(vtu_size(OD "/f") == 10);
 	KT_ASSERT_EQ(kern_open(OD "/f", O_WRONLY | O_TRUNC, 0, &fd), 0);
-	KT_CHECK(vt_size(OD "/f") == 0);
+	KT_CHECK(vtu_size(OD "/f") == 0);
 	KT_ASSERT_EQ(kern_write(fd, "hello", 5, &done), 0);
 	kern_close(fd);
-	KT_CHECK(vt_size(OD "/f") == 5);
+	KT_CHECK(vtu_size(OD "/f") == 5);
 
 	/* O_DIRECTORY. */
 	KT_ASSERT_EQ(kern_open(OD "/f", O_RDONLY | O_DIRECTORY, 0, &fd),
@@ -280,7 +198,7 @@ KTEST(file_open_flags, "open: access modes, O_CREAT, O_EXCL (also on a "
 	kern_close(fd);
 
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(vt_rmtree(OD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(OD), 0);
 }
 
 /* --- file_append --- */
@@ -296,8 +214,8 @@ KTEST(file_append, "O_APPEND through two descriptors: each write lands at "
 	off_t pos;
 	int a, b, plain;
 
-	KT_ASSERT_EQ(vt_begin(AD), 0);
-	KT_ASSERT_EQ(vt_mkfile(AD "/f", "1234", 4), 0);
+	KT_ASSERT_EQ(vtu_begin(AD), 0);
+	KT_ASSERT_EQ(vtu_putfile(AD "/f", "1234", 0644), 0);
 	KT_ASSERT_EQ(kern_open(AD "/f", O_WRONLY | O_APPEND, 0, &a), 0);
 	KT_ASSERT_EQ(kern_open(AD "/f", O_RDWR | O_APPEND, 0, &b), 0);
 	KT_ASSERT_EQ(kern_open(AD "/f", O_RDWR, 0, &plain), 0);
@@ -326,7 +244,7 @@ KTEST(file_append, "O_APPEND through two descriptors: each write lands at "
 	kern_close(b);
 	kern_close(plain);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(vt_rmtree(AD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(AD), 0);
 }
 
 /* --- file_rw --- */
@@ -342,8 +260,8 @@ KTEST(file_rw, "read/write: FREAD/FWRITE, EISDIR, pread/pwrite keep the "
 	off_t pos;
 	int fd, dfd;
 
-	KT_ASSERT_EQ(vt_begin(RD), 0);
-	KT_ASSERT_EQ(vt_mkfile(RD "/f", "abcdefgh", 8), 0);
+	KT_ASSERT_EQ(vtu_begin(RD), 0);
+	KT_ASSERT_EQ(vtu_putfile(RD "/f", "abcdefgh", 0644), 0);
 	KT_ASSERT_EQ(kern_open(RD "/f", O_RDWR, 0, &fd), 0);
 	KT_ASSERT_EQ(kern_read(fd, buf, 3, &done), 0);
 	KT_ASSERT_EQ(done, 3);
@@ -378,7 +296,7 @@ KTEST(file_rw, "read/write: FREAD/FWRITE, EISDIR, pread/pwrite keep the "
 	KT_ASSERT_EQ(kern_write(dfd, buf, 4, &done), EBADF);
 	kern_close(dfd);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(vt_rmtree(RD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(RD), 0);
 }
 
 /* --- file_offset64 --- */
@@ -396,7 +314,7 @@ KTEST(file_offset64, "64-bit offsets: pwrite at 2^40, size, holes read as "
 	off_t pos;
 	int fd;
 
-	KT_ASSERT_EQ(vt_begin(XD), 0);
+	KT_ASSERT_EQ(vtu_begin(XD), 0);
 	KT_ASSERT_EQ(kern_open(XD "/big", O_RDWR | O_CREAT, 0644, &fd), 0);
 	KT_ASSERT_EQ(kern_pwrite(fd, "hello", 5, TB, &done), 0);
 	KT_ASSERT_EQ(done, 5);
@@ -427,7 +345,7 @@ KTEST(file_offset64, "64-bit offsets: pwrite at 2^40, size, holes read as "
 	KT_ASSERT_EQ(pos, TB + 105);
 	KT_ASSERT_EQ(kern_read(fd, buf, 4, &done), 0);
 	KT_ASSERT_EQ(done, 0);
-	KT_ASSERT_EQ(vt_size(XD "/big"), TB + 5);
+	KT_ASSERT_EQ(vtu_size(XD "/big"), TB + 5);
 	/* Edges: negative or overflowing results fail, position kept. */
 	KT_ASSERT_EQ(kern_lseek(fd, 7, SEEK_SET, &pos), 0);
 	KT_ASSERT_EQ(kern_lseek(fd, -1, SEEK_SET, &pos), EINVAL);
@@ -446,14 +364,14 @@ KTEST(file_offset64, "64-bit offsets: pwrite at 2^40, size, holes read as "
 	KT_ASSERT_EQ(done, 0);
 	KT_ASSERT_EQ(kern_pwrite(fd, "ab", 2, INT64_MAX - 1, &done), EINVAL);
 	KT_ASSERT_EQ(kern_pread(fd, buf, 2, INT64_MAX, &done), EINVAL);
-	KT_ASSERT_EQ(vt_size(XD "/big"), TB + 5);
+	KT_ASSERT_EQ(vtu_size(XD "/big"), TB + 5);
 	/* Truncating back frees the storage. */
 	KT_ASSERT_EQ(kern_ftruncate(fd, 0), 0);
 	KT_ASSERT_EQ(kern_fstat(fd, &st), 0);
 	KT_CHECK(st.st_size == 0 && st.st_blocks == 0);
 	kern_close(fd);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(vt_rmtree(XD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(XD), 0);
 }
 
 /* --- file_stat --- */
@@ -469,8 +387,8 @@ KTEST(file_stat, "stat/lstat/fstat agree; st_dev is the mount id; "
 	size_t done;
 	int fd;
 
-	KT_ASSERT_EQ(vt_begin(SD), 0);
-	KT_ASSERT_EQ(vt_mkfile(SD "/f", "0123456789", 10), 0);
+	KT_ASSERT_EQ(vtu_begin(SD), 0);
+	KT_ASSERT_EQ(vtu_putfile(SD "/f", "0123456789", 0644), 0);
 	KT_ASSERT_EQ(kern_symlink("f", SD "/l"), 0);
 	KT_ASSERT_EQ(kern_stat(SD "/f", &st), 0);
 	KT_CHECK(S_ISREG(st.st_mode) && st.st_size == 10 && st.st_nlink == 1);
@@ -522,7 +440,7 @@ KTEST(file_stat, "stat/lstat/fstat agree; st_dev is the mount id; "
 	KT_ASSERT_EQ(kern_symlink("", SD "/empty"), ENOENT);
 	KT_ASSERT_EQ(kern_lstat(SD "/empty", &lst), ENOENT);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(vt_rmtree(SD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(SD), 0);
 }
 
 /* --- file_nsops --- */
@@ -535,8 +453,8 @@ KTEST(file_nsops, "mkdir/unlink/rmdir/link/symlink errors: EEXIST, EISDIR, "
 	int files = file_count();
 	struct stat st;
 
-	KT_ASSERT_EQ(vt_begin(ND), 0);
-	KT_ASSERT_EQ(vt_mkfile(ND "/f", "x", 1), 0);
+	KT_ASSERT_EQ(vtu_begin(ND), 0);
+	KT_ASSERT_EQ(vtu_putfile(ND "/f", "x", 0644), 0);
 	KT_ASSERT_EQ(kern_symlink("nothere", ND "/dangle"), 0);
 	/* mkdir. */
 	KT_ASSERT_EQ(kern_mkdir(ND "/d", 0750), 0);
@@ -558,7 +476,7 @@ KTEST(file_nsops, "mkdir/unlink/rmdir/link/symlink errors: EEXIST, EISDIR, "
 	KT_ASSERT_EQ(kern_unlink(ND "/dangle"), 0);	/* the link itself */
 	KT_ASSERT_EQ(kern_lstat(ND "/dangle", &st), ENOENT);
 	/* rmdir. */
-	KT_ASSERT_EQ(vt_mkfile(ND "/d/inner", "y", 1), 0);
+	KT_ASSERT_EQ(vtu_putfile(ND "/d/inner", "y", 0644), 0);
 	KT_ASSERT_EQ(kern_rmdir(ND "/d"), ENOTEMPTY);
 	KT_ASSERT_EQ(kern_rmdir(ND "/f"), ENOTDIR);
 	KT_ASSERT_EQ(kern_rmdir(ND "/none"), ENOENT);
@@ -587,7 +505,7 @@ KTEST(file_nsops, "mkdir/unlink/rmdir/link/symlink errors: EEXIST, EISDIR, "
 	KT_ASSERT_EQ(kern_symlink("x", ND "/news/"), ENOENT);
 	KT_ASSERT_EQ(kern_symlink("x", ND "/none/s"), ENOENT);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(vt_rmtree(ND), 0);
+	KT_ASSERT_EQ(vtu_rmtree(ND), 0);
 }
 
 /* --- file_readdir --- */
@@ -637,13 +555,13 @@ KTEST(file_readdir, "readdir: every name once with its type, the position "
 	size_t done;
 	off_t cookie, pos;
 
-	KT_ASSERT_EQ(vt_begin(DD), 0);
+	KT_ASSERT_EQ(vtu_begin(DD), 0);
 	for (i = 0; i < DN; i++) {
 		ksnprintf(path, sizeof(path), DD "/n%02d", i);
 		if (i == 7)
 			KT_ASSERT_EQ(kern_mkdir(path, 0755), 0);
 		else
-			KT_ASSERT_EQ(vt_mkfile(path, "", 0), 0);
+			KT_ASSERT_EQ(vtu_putfile(path, "", 0644), 0);
 	}
 	buf = kmalloc(512, M_TEMP, 0);
 	KT_ASSERT(buf != NULL);
@@ -689,7 +607,7 @@ KTEST(file_readdir, "readdir: every name once with its type, the position "
 	kern_close(ffd);
 	kfree(buf, M_TEMP);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(vt_rmtree(DD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(DD), 0);
 }
 
 /* --- file_truncate --- */
@@ -704,10 +622,10 @@ KTEST(file_truncate, "truncate/ftruncate: grow with zeros, shrink, EINVAL "
 	size_t done;
 	int fd;
 
-	KT_ASSERT_EQ(vt_begin(TD), 0);
-	KT_ASSERT_EQ(vt_mkfile(TD "/f", "abcdef", 6), 0);
+	KT_ASSERT_EQ(vtu_begin(TD), 0);
+	KT_ASSERT_EQ(vtu_putfile(TD "/f", "abcdef", 0644), 0);
 	KT_ASSERT_EQ(kern_truncate(TD "/f", 10000), 0);
-	KT_ASSERT_EQ(vt_size(TD "/f"), 10000);
+	KT_ASSERT_EQ(vtu_size(TD "/f"), 10000);
 	KT_ASSERT_EQ(kern_open(TD "/f", O_RDONLY, 0, &fd), 0);
 	KT_ASSERT_EQ(kern_pread(fd, buf, 8, 4, &done), 0);
 	KT_ASSERT(done == 8 && memcmp(buf, "ef\0\0\0\0\0\0", 8) == 0);
@@ -727,12 +645,12 @@ KTEST(file_truncate, "truncate/ftruncate: grow with zeros, shrink, EINVAL "
 	KT_ASSERT_EQ(kern_ftruncate(fd, -1), EINVAL);
 	KT_ASSERT_EQ(kern_ftruncate(fd, 1), 0);
 	kern_close(fd);
-	KT_ASSERT_EQ(vt_size(TD "/f"), 1);
+	KT_ASSERT_EQ(vtu_size(TD "/f"), 1);
 	KT_ASSERT_EQ(kern_open(TD, O_RDONLY, 0, &fd), 0);
 	KT_ASSERT_EQ(kern_ftruncate(fd, 0), EINVAL);
 	kern_close(fd);
 	KT_ASSERT_EQ(file_count(), files);
-	KT_ASSERT_EQ(vt_rmtree(TD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(TD), 0);
 }
 
 /* --- file_chmod_chown --- */
@@ -744,8 +662,8 @@ KTEST(file_chmod_chown, "chmod/chown as root: masks, -1 keeps, chown "
 {
 	struct stat st;
 
-	KT_ASSERT_EQ(vt_begin(CD), 0);
-	KT_ASSERT_EQ(vt_mkfile(CD "/f", "x", 1), 0);
+	KT_ASSERT_EQ(vtu_begin(CD), 0);
+	KT_ASSERT_EQ(vtu_putfile(CD "/f", "x", 0644), 0);
 	KT_ASSERT_EQ(kern_symlink("f", CD "/l"), 0);
 	KT_ASSERT_EQ(kern_chmod(CD "/f", S_IFDIR | 04755), 0);
 	KT_ASSERT_EQ(kern_stat(CD "/f", &st), 0);
@@ -768,5 +686,5 @@ KTEST(file_chmod_chown, "chmod/chown as root: masks, -1 keeps, chown "
 	KT_ASSERT_EQ(kern_chmod(CD "/none", 0644), ENOENT);
 	KT_ASSERT_EQ(kern_chown(CD "/none", 0, 0), ENOENT);
 	KT_ASSERT_EQ(kern_chmod(CD "/f/", 0644), ENOTDIR);
-	KT_ASSERT_EQ(vt_rmtree(CD), 0);
+	KT_ASSERT_EQ(vtu_rmtree(CD), 0);
 }

@@ -42,6 +42,7 @@
 #include <sys/namecache.h>
 #include <sys/device.h>
 #include <sys/kern_syscall.h>
+#include <sys/vfs_testutil.h>
 
 #define DT_MAXNAMES	16
 #define SEC		1000000000UL
@@ -53,52 +54,29 @@ struct dt_listing {
 	int	records;		/* over all calls */
 };
 
+/* vtu_readdir_all callback of dt_list. */
+static int
+dt_list_add(const struct dirent *dp, void *arg)
+{
+	struct dt_listing *l = arg;
+
+	if (l->n < DT_MAXNAMES) {
+		strlcpy(l->names[l->n], dp->d_name, sizeof(l->names[0]));
+		l->types[l->n] = dp->d_type;
+		l->n++;
+	}
+	return (0);
+}
+
 /*
- * Read the whole directory with a buffer of bufsize bytes per call.
- * Returns 0 or the first error.
+ * Read the whole directory, "." and ".." included, with a buffer of
+ * bufsize bytes per call.  Returns 0 or the first error.
  */
 static int
 dt_list(const char *path, size_t bufsize, struct dt_listing *l)
 {
-	char *buf;
-	size_t done, off;
-	int fd, error, calls = 0;
-
 	memset(l, 0, sizeof(*l));
-	buf = kmalloc(bufsize, M_TEMP, 0);
-	if (buf == NULL)
-		return (ENOMEM);
-	error = kern_open(path, O_RDONLY | O_DIRECTORY, 0, &fd);
-	if (error != 0) {
-		kfree(buf, M_TEMP);
-		return (error);
-	}
-	for (;;) {
-		error = kern_readdir(fd, buf, bufsize, &done);
-		if (error != 0 || done == 0 || ++calls > 100)
-			break;
-		for (off = 0; off < done; ) {
-			struct dirent *d = (struct dirent *)(buf + off);
-
-			if (d->d_reclen == 0 || off + d->d_reclen > done) {
-				error = EIO;
-				break;
-			}
-			if (l->n < DT_MAXNAMES) {
-				strlcpy(l->names[l->n], d->d_name,
-				    sizeof(l->names[0]));
-				l->types[l->n] = d->d_type;
-				l->n++;
-			}
-			l->records++;
-			off += d->d_reclen;
-		}
-		if (error != 0)
-			break;
-	}
-	kern_close(fd);
-	kfree(buf, M_TEMP);
-	return (error);
+	return (vtu_readdir_all(path, bufsize, dt_list_add, l, &l->records));
 }
 
 /* How many times name appears in the listing (and with which type). */

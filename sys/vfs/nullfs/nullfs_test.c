@@ -57,6 +57,7 @@
 #include <sys/nlookup.h>
 #include <sys/kern_syscall.h>
 #include <sys/device.h>
+#include <sys/vfs_testutil.h>
 #include <vfs/nullfs/null.h>
 
 #define SEC		1000000000UL
@@ -72,82 +73,43 @@
 
 /* --- helpers --- */
 
-static int
-nt_mkfile(const char *path, const char *text)
-{
-	size_t done;
-	int fd, error;
-
-	error = kern_open(path, O_CREAT | O_WRONLY | O_EXCL, 0644, &fd);
-	if (error != 0)
-		return (error);
-	if (text != NULL)
-		error = kern_write(fd, text, strlen(text), &done);
-	kern_close(fd);
-	return (error);
-}
-
-/* True if path reads back exactly text. */
-static bool
-nt_is(const char *path, const char *text)
-{
-	char buf[64];
-	size_t done;
-	int fd;
-	bool ok;
-
-	if (kern_open(path, O_RDONLY, 0, &fd) != 0)
-		return (false);
-	ok = kern_read(fd, buf, sizeof(buf), &done) == 0 &&
-	    done == strlen(text) && memcmp(buf, text, done) == 0;
-	kern_close(fd);
-	return (ok);
-}
-
+/* Append text to the existing file path. */
 static int
 nt_append(const char *path, const char *text)
 {
-	size_t done;
-	int fd, error;
+	return (vtu_writefile(path, O_APPEND, 0, text, strlen(text)));
+}
 
-	error = kern_open(path, O_WRONLY | O_APPEND, 0, &fd);
-	if (error != 0)
-		return (error);
-	error = kern_write(fd, text, strlen(text), &done);
-	kern_close(fd);
-	return (error);
+/* The names nt_names collects (the first NT_MAXNAMES). */
+struct nt_namelist {
+	char	nl_names[NT_MAXNAMES][32];
+	int	nl_n;
+};
+
+/* vtu_readdir_each callback of nt_names. */
+static int
+nt_names_add(const struct dirent *dp, void *arg)
+{
+	struct nt_namelist *nl = arg;
+
+	if (nl->nl_n < NT_MAXNAMES)
+		strlcpy(nl->nl_names[nl->nl_n++], dp->d_name,
+		    sizeof(nl->nl_names[0]));
+	return (0);
 }
 
 /* Sorted, comma-joined names of a directory (without . and ..). */
 static int
 nt_names(const char *path, char *out, size_t outlen)
 {
-	char names[NT_MAXNAMES][32];
-	char buf[512];
-	size_t done, off;
-	int fd, n = 0, calls = 0, error;
+	struct nt_namelist nl;
+	char (*names)[32] = nl.nl_names;
+	int n, error;
 
 	out[0] = '\0';
-	error = kern_open(path, O_RDONLY | O_DIRECTORY, 0, &fd);
-	if (error != 0)
-		return (error);
-	while ((error = kern_readdir(fd, buf, sizeof(buf), &done)) == 0 &&
-	    done > 0) {
-		if (++calls > 100) {		/* a readdir that never ends */
-			error = EIO;
-			break;
-		}
-		for (off = 0; off < done; off += ((struct dirent *)
-		    (buf + off))->d_reclen) {
-			struct dirent *d = (struct dirent *)(buf + off);
-
-			if (strcmp(d->d_name, ".") == 0 ||
-			    strcmp(d->d_name, "..") == 0 || n == NT_MAXNAMES)
-				continue;
-			strlcpy(names[n++], d->d_name, sizeof(names[0]));
-		}
-	}
-	kern_close(fd);
+	nl.nl_n = 0;
+	error = vtu_readdir_each(path, nt_names_add, &nl, NULL);
+	n = nl.nl_n;
 	for (int i = 1; i < n; i++) {		/* insertion sort */
 		char t[32];
 		int j;
@@ -179,20 +141,6 @@ nt_fdvp(int fd)
 	return (vp);
 }
 
-/* The mount whose root path names (no reference kept). */
-static struct mount *
-nt_mount(const char *path)
-{
-	struct vnode *vp;
-	struct mount *mp;
-
-	if (nlookup_vp(path, false, &vp, NULL) != 0)
-		return (NULL);
-	mp = vp->v_mount;
-	vrele(vp);
-	return (mp);
-}
-
 /* base/lower with a, d/f, l -> a, e/; base/upper empty. */
 static int
 nt_setup(const char *base)
@@ -209,7 +157,7 @@ nt_setup(const char *base)
 	if ((error = kern_mkdir(p, 0755)) != 0)
 		return (error);
 	ksnprintf(p, sizeof(p), "%s/lower/a", base);
-	if ((error = nt_mkfile(p, "alpha")) != 0)
+	if ((error = vtu_mkfile(p, "alpha")) != 0)
 		return (error);
 	ksnprintf(p, sizeof(p), "%s/lower/d", base);
 	if ((error = kern_mkdir(p, 0755)) != 0)
@@ -218,7 +166,7 @@ nt_setup(const char *base)
 	if ((error = kern_mkdir(p, 0755)) != 0)
 		return (error);
 	ksnprintf(p, sizeof(p), "%s/lower/d/f", base);
-	if ((error = nt_mkfile(p, "foxtrot")) != 0)
+	if ((error = vtu_mkfile(p, "foxtrot")) != 0)
 		return (error);
 	ksnprintf(p, sizeof(p), "%s/lower/l", base);
 	return (kern_symlink("a", p));
@@ -273,10 +221,10 @@ nt_check_reads(const char *up, const char *low)
 
 #define P(s)	(ksnprintf(p, sizeof(p), "%s/%s", up, s), p)
 #define L(s)	(ksnprintf(q, sizeof(q), "%s/%s", low, s), q)
-	KT_CHECK(nt_is(P("a"), "alpha"));
-	KT_CHECK(nt_is(P("d/f"), "foxtrot"));
-	KT_CHECK(nt_is(P("l"), "alpha"));
-	KT_CHECK(nt_is(P("d/../a"), "alpha"));
+	KT_CHECK(vtu_holds(P("a"), "alpha"));
+	KT_CHECK(vtu_holds(P("d/f"), "foxtrot"));
+	KT_CHECK(vtu_holds(P("l"), "alpha"));
+	KT_CHECK(vtu_holds(P("d/../a"), "alpha"));
 	KT_CHECK(kern_readlink(P("l"), buf, sizeof(buf), &done) == 0 &&
 	    done == 1 && buf[0] == 'a');
 	NT_EQ(kern_readlink(P("a"), buf, sizeof(buf), &done), EINVAL);
@@ -316,7 +264,7 @@ KTEST(nullfs_ro, "a read-only layer refuses every change with EROFS, nothing cha
 	    strcmp(names, "a,d,e,l") == 0);
 	KT_CHECK(nt_names("/nft_ro/lower/d", names, sizeof(names)) == 0 &&
 	    strcmp(names, "f") == 0);
-	KT_CHECK(nt_is("/nft_ro/lower/a", "alpha"));
+	KT_CHECK(vtu_holds("/nft_ro/lower/a", "alpha"));
 	NT_EQ(kern_stat("/nft_ro/lower/a", &st1), 0);
 	KT_CHECK(st1.st_mode == st0.st_mode && st1.st_uid == st0.st_uid &&
 	    st1.st_size == 5 && st1.st_nlink == 1);
@@ -351,26 +299,26 @@ nt_check_coherent(const char *up, const char *low)
 	/* Upper to lower. */
 	NT_EQ(kern_stat(P("n1"), &su), ENOENT);
 	NT_EQ(kern_stat(L("n1"), &sl), ENOENT);
-	NT_EQ(nt_mkfile(P("n1"), "one"), 0);
-	KT_CHECK(nt_is(L("n1"), "one"));
+	NT_EQ(vtu_mkfile(P("n1"), "one"), 0);
+	KT_CHECK(vtu_holds(L("n1"), "one"));
 	NT_EQ(nt_append(P("n1"), "+up"), 0);
-	KT_CHECK(nt_is(L("n1"), "one+up"));
+	KT_CHECK(vtu_holds(L("n1"), "one+up"));
 	KT_CHECK(kern_stat(P("n1"), &su) == 0 && kern_stat(L("n1"), &sl) == 0 &&
 	    su.st_ino == sl.st_ino && su.st_size == 6 && sl.st_size == 6);
 	NT_EQ(kern_stat(L("n2"), &sl), ENOENT);
 	NT_EQ(kern_rename(P("n1"), P2("n2")), 0);
 	NT_EQ(kern_stat(L("n1"), &sl), ENOENT);
-	KT_CHECK(nt_is(L("n2"), "one+up"));
+	KT_CHECK(vtu_holds(L("n2"), "one+up"));
 	NT_EQ(kern_chmod(P("n2"), 0600), 0);
 	KT_CHECK(kern_stat(L("n2"), &sl) == 0 &&
 	    (sl.st_mode & ALLPERMS) == 0600);
 	NT_EQ(kern_truncate(P("n2"), 3), 0);
-	KT_CHECK(nt_is(L("n2"), "one"));
+	KT_CHECK(vtu_holds(L("n2"), "one"));
 	NT_EQ(kern_link(P("n2"), P2("d/n2link")), 0);
 	KT_CHECK(kern_stat(L("d/n2link"), &sl) == 0 && sl.st_nlink == 2);
 	NT_EQ(kern_unlink(P("n2")), 0);
 	NT_EQ(kern_stat(L("n2"), &sl), ENOENT);
-	KT_CHECK(nt_is(L("d/n2link"), "one"));
+	KT_CHECK(vtu_holds(L("d/n2link"), "one"));
 	NT_EQ(kern_unlink(P("d/n2link")), 0);
 	NT_EQ(kern_stat(L("d/n2link"), &sl), ENOENT);
 	NT_EQ(kern_stat(L("nd"), &sl), ENOENT);
@@ -380,7 +328,7 @@ nt_check_coherent(const char *up, const char *low)
 	NT_EQ(kern_symlink("../a", P("nd/sl")), 0);
 	KT_CHECK(kern_readlink(L("nd/sl"), buf, sizeof(buf), &done) == 0 &&
 	    done == 4 && memcmp(buf, "../a", 4) == 0);
-	KT_CHECK(nt_is(L("nd/sl"), "alpha"));
+	KT_CHECK(vtu_holds(L("nd/sl"), "alpha"));
 	NT_EQ(kern_rmdir(P("nd")), ENOTEMPTY);
 	NT_EQ(kern_unlink(P("nd/sl")), 0);
 	NT_EQ(kern_rmdir(P("nd")), 0);
@@ -388,14 +336,14 @@ nt_check_coherent(const char *up, const char *low)
 
 	/* Lower to upper. */
 	NT_EQ(kern_stat(P("n3"), &su), ENOENT);
-	NT_EQ(nt_mkfile(L("n3"), "three"), 0);
-	KT_CHECK(nt_is(P("n3"), "three"));
+	NT_EQ(vtu_mkfile(L("n3"), "three"), 0);
+	KT_CHECK(vtu_holds(P("n3"), "three"));
 	NT_EQ(nt_append(L("n3"), "+low"), 0);
-	KT_CHECK(nt_is(P("n3"), "three+low"));
+	KT_CHECK(vtu_holds(P("n3"), "three+low"));
 	NT_EQ(kern_stat(P("n4"), &su), ENOENT);
 	NT_EQ(kern_rename(L("n3"), L2("n4")), 0);
 	NT_EQ(kern_stat(P("n3"), &su), ENOENT);
-	KT_CHECK(nt_is(P("n4"), "three+low"));
+	KT_CHECK(vtu_holds(P("n4"), "three+low"));
 	NT_EQ(kern_chmod(L("n4"), 0604), 0);
 	KT_CHECK(kern_stat(P("n4"), &su) == 0 &&
 	    (su.st_mode & ALLPERMS) == 0604);
@@ -438,7 +386,7 @@ KTEST(nullfs_samevnode, "the same lower file opened twice through the layer give
 	    0);
 	KT_ASSERT_EQ(kern_mount("nullfs", "/nft_same/lower", "/nft_same/upper",
 	    ""), 0);
-	ump = nt_mount("/nft_same/upper");
+	ump = vtu_mountof("/nft_same/upper");
 	KT_ASSERT(ump != NULL && strcmp(ump->mnt_fstype, "nullfs") == 0);
 
 	KT_ASSERT_EQ(kern_open("/nft_same/upper/a", O_RDONLY, 0, &fd1), 0);
@@ -464,7 +412,7 @@ KTEST(nullfs_samevnode, "the same lower file opened twice through the layer give
 		NT_EQ(kern_pwrite(fd2, "ALPHA", 5, 0, &done), 0);
 		KT_CHECK(kern_read(fd1, buf, sizeof(buf), &done) == 0 &&
 		    done == 5 && memcmp(buf, "ALPHA", 5) == 0);
-		KT_CHECK(nt_is("/nft_same/lower/d/hard", "ALPHA"));
+		KT_CHECK(vtu_holds("/nft_same/lower/d/hard", "ALPHA"));
 	}
 	kern_close(fd1);
 	kern_close(fd2);
@@ -494,7 +442,7 @@ KTEST(nullfs_busy, "a layer in use and the filesystem below a layer cannot be un
 	KT_ASSERT_EQ(kern_mkdir("/nft_busy/upper", 0755), 0);
 	KT_ASSERT_EQ(kern_mount("tmpfs", "t", "/nft_busy/t", ""), 0);
 	KT_ASSERT_EQ(kern_mkdir("/nft_busy/t/dir", 0755), 0);
-	KT_ASSERT_EQ(nt_mkfile("/nft_busy/t/dir/f", "busy"), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/nft_busy/t/dir/f", "busy"), 0);
 	KT_ASSERT_EQ(kern_mount("nullfs", "/nft_busy/t/dir", "/nft_busy/upper",
 	    ""), 0);
 	/* The layer keeps the filesystem below busy. */
@@ -505,20 +453,20 @@ KTEST(nullfs_busy, "a layer in use and the filesystem below a layer cannot be un
 	kern_close(fd);
 	KT_ASSERT_EQ(kern_chdir("/nft_busy/upper"), 0);
 	NT_EQ(kern_unmount("/nft_busy/upper"), EBUSY);
-	KT_CHECK(nt_is("f", "busy"));
+	KT_CHECK(vtu_holds("f", "busy"));
 	KT_ASSERT_EQ(kern_chdir("/"), 0);
 	/* Many vnodes through the layer, then all returned. */
 	for (int i = 0; i < 20; i++) {
 		char p[48];
 
 		ksnprintf(p, sizeof(p), "/nft_busy/upper/g%d", i);
-		NT_EQ(nt_mkfile(p, "x"), 0);
+		NT_EQ(vtu_mkfile(p, "x"), 0);
 		NT_EQ(kern_stat(p, &st), 0);
 	}
 	KT_CHECK(nullfs_node_count() >= base + 21);
 	NT_EQ(kern_unmount("/nft_busy/upper"), 0);
 	KT_CHECK(nullfs_node_count() == base);
-	KT_CHECK(nt_is("/nft_busy/t/dir/g19", "x"));
+	KT_CHECK(vtu_holds("/nft_busy/t/dir/g19", "x"));
 	NT_EQ(kern_unmount("/nft_busy/t"), 0);
 	NT_EQ(kern_stat("/nft_busy/t/dir", &st), ENOENT);
 }
@@ -580,7 +528,7 @@ KTEST(nullfs_nofast, "nofast layers run in service threads, stacked too, with th
 	KT_ASSERT_EQ(nt_setup("/nft_q"), 0);
 	KT_ASSERT_EQ(kern_mount("nullfs", "/nft_q/lower", "/nft_q/upper", ""),
 	    0);
-	mp = nt_mount("/nft_q/upper");
+	mp = vtu_mountof("/nft_q/upper");
 	KT_ASSERT(mp != NULL);
 	q0 = mp->mnt_nqueued;
 	nt_check_reads("/nft_q/upper", "/nft_q/lower");
@@ -589,7 +537,7 @@ KTEST(nullfs_nofast, "nofast layers run in service threads, stacked too, with th
 	/* nofast: everything goes through the service thread. */
 	KT_ASSERT_EQ(kern_mount("nullfs", "/nft_q/lower", "/nft_q/upper",
 	    "nofast"), 0);
-	mp = nt_mount("/nft_q/upper");
+	mp = vtu_mountof("/nft_q/upper");
 	KT_ASSERT(mp != NULL);
 	nt_check_reads("/nft_q/upper", "/nft_q/lower");
 	nt_check_coherent("/nft_q/upper", "/nft_q/lower");
@@ -695,16 +643,16 @@ KTEST(nullfs_hostile, "bad sources and options fail cleanly; a layer on its own 
 	KT_ASSERT_EQ(kern_symlink("lower", "/nft_bad/tolower"), 0);
 	NT_EQ(kern_mount("nullfs", "/nft_bad/tolower", "/nft_bad/upper",
 	    ""), 0);
-	KT_CHECK(nt_is("/nft_bad/upper/a", "alpha"));
+	KT_CHECK(vtu_holds("/nft_bad/upper/a", "alpha"));
 	NT_EQ(kern_unmount("/nft_bad/upper"), 0);
 	/* Mounted on its own source: shows what it covers. */
 	NT_EQ(kern_mount("nullfs", "/nft_bad/lower", "/nft_bad/lower",
 	    ""), 0);
 	KT_CHECK(nt_names("/nft_bad/lower", names, sizeof(names)) == 0 &&
 	    strcmp(names, "a,d,e,l") == 0);
-	NT_EQ(nt_mkfile("/nft_bad/lower/self", "s"), 0);
+	NT_EQ(vtu_mkfile("/nft_bad/lower/self", "s"), 0);
 	NT_EQ(kern_unmount("/nft_bad/lower"), 0);
-	KT_CHECK(nt_is("/nft_bad/lower/self", "s"));
+	KT_CHECK(vtu_holds("/nft_bad/lower/self", "s"));
 	KT_CHECK(nullfs_node_count() == base);
 }
 
@@ -751,11 +699,11 @@ nt_stress_worker(void *arg)
 		}
 		if (error != 0)
 			nt_stress_fail(s, "open", error);
-		if (!nt_is("/nft_st/upper/d/f", "foxtrot"))
+		if (!vtu_holds("/nft_st/upper/d/f", "foxtrot"))
 			nt_stress_fail(s, "read", 0);
 		/* A private file, created and removed through the layer. */
 		if ((i++ & 1) == 0)
-			error = nt_mkfile(p, "w");
+			error = vtu_mkfile(p, "w");
 		else
 			error = kern_unlink(p);
 		if (error != 0)

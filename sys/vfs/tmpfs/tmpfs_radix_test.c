@@ -31,37 +31,25 @@
 #define RT_MINSTEPS	1000
 #define RT_BUDGET_NS	4000000000UL	/* caps the run under KVM */
 
-static uint64_t
-rt_rand(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return (x);
-}
-
 /* A key of one of several shapes. */
 static uint64_t
 rt_key(uint64_t *s)
 {
-	uint64_t r = rt_rand(s);
+	uint64_t r = tt_rand(s);
 
 	switch (r % 6) {
 	case 0:
-		return (rt_rand(s) % 64);			/* dense */
+		return (tt_rand(s) % 64);			/* dense */
 	case 1:
-		return (0x123456789a000ULL + rt_rand(s) % 300);	/* cluster */
+		return (0x123456789a000ULL + tt_rand(s) % 300);	/* cluster */
 	case 2:
-		return (rt_rand(s));				/* anywhere */
+		return (tt_rand(s));				/* anywhere */
 	case 3:
-		return ((rt_rand(s) % 2) ? 0 : ~(uint64_t)0);	/* extremes */
+		return ((tt_rand(s) % 2) ? 0 : ~(uint64_t)0);	/* extremes */
 	case 4:
-		return (rt_rand(s) << (rt_rand(s) % 60));	/* high bits */
+		return (tt_rand(s) << (tt_rand(s) % 60));	/* high bits */
 	default:
-		return ((uint64_t)1 << (rt_rand(s) % 64));	/* one bit */
+		return ((uint64_t)1 << (tt_rand(s) % 64));	/* one bit */
 	}
 }
 
@@ -123,7 +111,7 @@ rt_agree(const struct tmpfs_radix *tr, const struct rt_model *m,
 	}
 	for (i = 0; i < 8; i++) {
 		q = (i == 0) ? 0 : (i & 1) ? rt_key(s) : m->n > 0 ?
-		    m->keys[rt_rand(s) % m->n] + (rt_rand(s) % 3) - 1 : 7;
+		    m->keys[tt_rand(s) % m->n] + (tt_rand(s) % 3) - 1 : 7;
 		j = rt_find(m, q);
 		item = tmpfs_radix_lookup_ge(tr, q, &k);
 		if (j == m->n) {
@@ -169,7 +157,7 @@ KTEST(tmpfs_radix_model, "tmpfs radix tree: random inserts/removes of all key sh
 			growing = true;
 			cycles++;
 		}
-		add = (rt_rand(&s) % 100) < (growing ? 80 : 20);
+		add = (tt_rand(&s) % 100) < (growing ? 80 : 20);
 		if (m->n >= top)
 			add = false;
 
@@ -184,8 +172,8 @@ KTEST(tmpfs_radix_model, "tmpfs radix tree: random inserts/removes of all key sh
 				rt_open(m, i);
 				m->keys[i] = key;
 			}
-		} else if (m->n > 0 && (rt_rand(&s) % 8) != 0) {
-			i = (int)(rt_rand(&s) % m->n);
+		} else if (m->n > 0 && (tt_rand(&s) % 8) != 0) {
+			i = (int)(tt_rand(&s) % m->n);
 			key = m->keys[i];
 			KT_CHECK(tmpfs_radix_remove(&tr, key) == RT_ITEM(key));
 			rt_close(m, i);
@@ -228,7 +216,7 @@ KTEST(tmpfs_radix_sparse, "tmpfs radix tree: keys far apart cost at most two nod
 
 	kmalloc_type_stats(M_TMPFS_RADIX, &inuse0, &mem0);
 	for (i = 0; i < 256; i++) {
-		key = (rt_rand(&s) >> 14) | ((uint64_t)i << 50);
+		key = (tt_rand(&s) >> 14) | ((uint64_t)i << 50);
 		KT_ASSERT_EQ(tmpfs_radix_insert(&tr, key, RT_ITEM(key)), 0);
 	}
 	kmalloc_type_stats(M_TMPFS_RADIX, &inuse, &mem);
@@ -237,7 +225,7 @@ KTEST(tmpfs_radix_sparse, "tmpfs radix tree: keys far apart cost at most two nod
 	KT_CHECK(inuse - inuse0 <= 2 * 256);
 	s = 12345;
 	for (i = 0; i < 256; i++) {
-		key = (rt_rand(&s) >> 14) | ((uint64_t)i << 50);
+		key = (tt_rand(&s) >> 14) | ((uint64_t)i << 50);
 		KT_CHECK(tmpfs_radix_lookup_ge(&tr, key, &k2) == RT_ITEM(key) &&
 		    k2 == key);
 		KT_CHECK(tmpfs_radix_remove(&tr, key) == RT_ITEM(key));

@@ -42,6 +42,7 @@
 #include <sys/mount.h>
 #include <sys/proc.h>
 #include <sys/kern_syscall.h>
+#include <sys/vfs_testutil.h>
 #include <vm/vm_page.h>
 #include <vfs/tmpfs/tmpfs.h>
 #include <vfs/tmpfs/tmpfs_test.h>
@@ -229,57 +230,58 @@ sm_parse(const char *name)
 	return (a * SM_K + b);
 }
 
+/* What sm_list counts, and its vtu_readdir_all callback. */
+struct sm_listing {
+	uint8_t		*l_seen;	/* times each index was listed */
+	int		*l_nseen;	/* names listed */
+	int		l_dots;		/* "." and ".." listed */
+	bool		l_unknown;	/* stopped at a name nobody makes */
+};
+
+static int
+sm_list_one(const struct dirent *d, void *arg)
+{
+	struct sm_listing *l = arg;
+	int idx;
+
+	idx = sm_parse(d->d_name);
+	if (idx == -1) {
+		l->l_dots++;
+	} else if (idx < 0) {
+		ktest_log("listing: unknown \"%s\"", d->d_name);
+		l->l_unknown = true;
+		return (EINVAL);
+	} else {
+		if (l->l_seen[idx] < 255)
+			l->l_seen[idx]++;
+		(*l->l_nseen)++;
+	}
+	return (0);
+}
+
 /*
  * List the shared directory in batches of a few records, counting each
- * name.  false on a malformed listing (bad record, unknown name, "." and
- * ".." not exactly twice in all).  A name that another worker removes
- * and makes again during the listing may rightly come twice (two
- * entries, two cookies); the caller judges only names that stay put.
+ * name.  false on a malformed listing (bad record, unknown name, a
+ * listing that does not end, "." and ".." not exactly twice in all).  A
+ * name that another worker removes and makes again during the listing
+ * may rightly come twice (two entries, two cookies); the caller judges
+ * only names that stay put.
  */
 static bool
 sm_list(uint8_t *seen, int *nseen)
 {
-	uint8_t buf[3 * DIRENT_RECLEN(8)] __aligned(8);
-	struct dirent *d;
-	size_t done, pos;
-	int fd, idx, dots = 0, batches = 0;
-	bool ok = true;
+	struct sm_listing l = { seen, nseen, 0, false };
+	int error;
 
 	memset(seen, 0, SM_MAXW * SM_K);
 	*nseen = 0;
-	if (kern_open("/tsm/dir", O_RDONLY | O_DIRECTORY, 0, &fd) != 0)
-		return (false);
-	while (ok && kern_readdir(fd, buf, sizeof(buf), &done) == 0 &&
-	    done > 0) {
-		if (++batches > 4 * SM_MAXW * SM_K) {
-			ktest_log("listing: does not end");
-			ok = false;
-		}
-		for (pos = 0; ok && pos < done; pos += d->d_reclen) {
-			d = (struct dirent *)(buf + pos);
-			if (d->d_reclen != DIRENT_RECLEN(d->d_namlen) ||
-			    pos + d->d_reclen > done) {
-				ok = false;
-				break;
-			}
-			idx = sm_parse(d->d_name);
-			if (idx == -1) {
-				dots++;
-			} else if (idx < 0) {
-				ktest_log("listing: unknown \"%s\"",
-				    d->d_name);
-				ok = false;
-			} else {
-				if (seen[idx] < 255)
-					seen[idx]++;
-				(*nseen)++;
-			}
-		}
-	}
-	kern_close(fd);
-	if (dots != 2)
-		ktest_log("listing: %d dots", dots);
-	return (ok && dots == 2);
+	error = vtu_readdir_all("/tsm/dir", 3 * DIRENT_RECLEN(8), sm_list_one,
+	    &l, NULL);
+	if (error != 0 && !l.l_unknown)
+		ktest_log("listing: error %d", error);
+	if (l.l_dots != 2)
+		ktest_log("listing: %d dots", l.l_dots);
+	return (error == 0 && l.l_dots == 2);
 }
 
 static void
@@ -350,7 +352,7 @@ sm_check_log(void)
 	for (w = 0; w < sm_nw; w++)
 		total += (size_t)sm_w[w].w_seq * SM_REC;
 	KT_ASSERT(total <= SM_LOGMAX);
-	KT_ASSERT_EQ(tt_size("/tsm/log"), total);
+	KT_ASSERT_EQ(vtu_size("/tsm/log"), total);
 	log = kmalloc(total + SM_REC, M_TMPFSTEST, 0);
 	KT_ASSERT(log != NULL);
 	KT_ASSERT_EQ(kern_open("/tsm/log", O_RDONLY, 0, &fd), 0);
@@ -398,7 +400,7 @@ sm_check_models(void)
 		struct sm_worker *wk = &sm_w[w];
 
 		ksnprintf(path, sizeof(path), "/tsm/own%02d", w);
-		KT_CHECK(tt_size(path) == (int64_t)wk->w_size);
+		KT_CHECK(vtu_size(path) == (int64_t)wk->w_size);
 		KT_ASSERT_EQ(kern_open(path, O_RDONLY, 0, &fd), 0);
 		for (p = 0; (uint64_t)p * PAGE_SIZE < wk->w_size; p++) {
 			KT_CHECK(kern_pread(fd, buf, PAGE_SIZE,
@@ -485,7 +487,7 @@ sm_body(void)
 	sm_check_models();
 	KT_CHECK(kern_unlink("/tsm/log") == 0 && kern_unlink("/tsm/data") == 0);
 	KT_CHECK(kern_rmdir("/tsm/dir") == 0);
-	KT_CHECK(tt_nlink("/tsm") == 2);
+	KT_CHECK(vtu_nlink("/tsm") == 2);
 	KT_CHECK(tt_statfs("/tsm", &sb) == 0 && sb.f_files == 1 &&
 	    sb.f_bfree == sb.f_blocks);
 }

@@ -52,6 +52,7 @@
 #include <sys/vnode.h>
 #include <sys/time.h>
 #include <sys/kern_syscall.h>
+#include <sys/vfs_testutil.h>
 #include <vm/vm_page.h>
 #include <machine/cpufunc.h>
 #include <vfs/tmpfs/tmpfs.h>
@@ -111,16 +112,16 @@ tr_body(void)
 	buf = kmalloc(32768, M_TMPFSTEST, 0);
 	KT_ASSERT(buf != NULL);
 	KT_ASSERT_EQ(tt_mkfile(f, 10000, 1), 0);
-	KT_CHECK(tt_size(f) == 10000 && tt_blocks(f) == 3 * 8);
+	KT_CHECK(vtu_size(f) == 10000 && tt_blocks(f) == 3 * 8);
 
 	/* Down into the middle of page 1. */
 	KT_ASSERT_EQ(kern_truncate(f, 5000), 0);
-	KT_CHECK(tt_size(f) == 5000 && tt_blocks(f) == 2 * 8);
+	KT_CHECK(vtu_size(f) == 5000 && tt_blocks(f) == 2 * 8);
 	KT_CHECK(tt_holds(f, 5000, 1));
 
 	/* Up: a hole, no new page; the old tail of page 1 reads as zeros. */
 	KT_ASSERT_EQ(kern_truncate(f, 20000), 0);
-	KT_CHECK(tt_size(f) == 20000 && tt_blocks(f) == 2 * 8);
+	KT_CHECK(vtu_size(f) == 20000 && tt_blocks(f) == 2 * 8);
 	KT_ASSERT_EQ(kern_open(f, O_RDWR, 0, &fd), 0);
 	KT_CHECK(kern_pread(fd, buf, 32768, 0, &done) == 0 && done == 20000);
 	KT_CHECK(tt_check(buf, 5000, 1));
@@ -365,26 +366,26 @@ ln_body(void)
 	size_t done;
 	int fd;
 
-	KT_CHECK(tt_nlink("/tln") == 2);
+	KT_CHECK(vtu_nlink("/tln") == 2);
 	KT_ASSERT_EQ(kern_mkdir("/tln/d", 0755), 0);
-	KT_CHECK(tt_nlink("/tln") == 3 && tt_nlink("/tln/d") == 2);
+	KT_CHECK(vtu_nlink("/tln") == 3 && vtu_nlink("/tln/d") == 2);
 	KT_ASSERT_EQ(kern_mkdir("/tln/d/x", 0755), 0);
 	KT_ASSERT_EQ(kern_mkdir("/tln/d/y", 0755), 0);
-	KT_CHECK(tt_nlink("/tln/d") == 4);
-	KT_CHECK(kern_rmdir("/tln/d/x") == 0 && tt_nlink("/tln/d") == 3);
+	KT_CHECK(vtu_nlink("/tln/d") == 4);
+	KT_CHECK(kern_rmdir("/tln/d/x") == 0 && vtu_nlink("/tln/d") == 3);
 	/* Files do not count in a directory's links. */
 	KT_ASSERT_EQ(tt_mkfile("/tln/a", 64, 3), 0);
-	KT_CHECK(tt_nlink("/tln") == 3);
+	KT_CHECK(vtu_nlink("/tln") == 3);
 
 	KT_ASSERT_EQ(kern_link("/tln/a", "/tln/b"), 0);
 	KT_ASSERT_EQ(kern_link("/tln/a", "/tln/d/c"), 0);
-	KT_CHECK(tt_nlink("/tln/a") == 3 && tt_nlink("/tln/b") == 3);
+	KT_CHECK(vtu_nlink("/tln/a") == 3 && vtu_nlink("/tln/b") == 3);
 	KT_CHECK(kern_stat("/tln/a", &st) == 0 &&
 	    kern_stat("/tln/d/c", &st2) == 0 && st.st_ino == st2.st_ino);
 	KT_CHECK(kern_link("/tln/a", "/tln/b") == EEXIST);
 	KT_CHECK(kern_link("/tln/d", "/tln/e") != 0);
 	KT_CHECK(kern_stat("/tln/e", &st2) == ENOENT);
-	KT_CHECK(tt_nlink("/tln/d") == 3);
+	KT_CHECK(vtu_nlink("/tln/d") == 3);
 
 	/* A write through one name shows through the others. */
 	KT_ASSERT_EQ(kern_open("/tln/b", O_WRONLY, 0, &fd), 0);
@@ -395,9 +396,9 @@ ln_body(void)
 	    memcmp(buf, "LINK", 4) == 0);
 	KT_CHECK(kern_close(fd) == 0);
 
-	KT_CHECK(kern_unlink("/tln/a") == 0 && tt_nlink("/tln/b") == 2);
-	KT_CHECK(kern_unlink("/tln/d/c") == 0 && tt_nlink("/tln/b") == 1);
-	KT_CHECK(tt_size("/tln/b") == 64);
+	KT_CHECK(kern_unlink("/tln/a") == 0 && vtu_nlink("/tln/b") == 2);
+	KT_CHECK(kern_unlink("/tln/d/c") == 0 && vtu_nlink("/tln/b") == 1);
+	KT_CHECK(vtu_size("/tln/b") == 64);
 
 	/* An open file outlives its last name; the last close frees it. */
 	KT_ASSERT_EQ(tt_statfs("/tln", &sb0), 0);
@@ -416,7 +417,7 @@ ln_body(void)
 	    sb.f_files == sb0.f_files - 1 && sb.f_bfree == sb.f_blocks);
 
 	KT_CHECK(kern_rmdir("/tln/d/y") == 0);
-	KT_CHECK(kern_rmdir("/tln/d") == 0 && tt_nlink("/tln") == 2);
+	KT_CHECK(kern_rmdir("/tln/d") == 0 && vtu_nlink("/tln") == 2);
 }
 
 KTEST(tmpfs_links, "tmpfs hard links and link counts (dirs: 2 + subdirs); an unlinked open file is freed at the last close")
@@ -743,7 +744,7 @@ rd_big(struct rd_list *l, int nbig)
 	}
 	for (i = nbig - 1; i >= 0 && !ktest_failed(); i--) {
 		rd_path(path, sizeof(path), "/trd/big", 'b', i);
-		KT_CHECK(tt_size(path) == 0);
+		KT_CHECK(vtu_size(path) == 0);
 	}
 	KT_ASSERT(rd_list("/trd/big", l, 512));
 	KT_CHECK(l->n == nbig + 2);
@@ -753,7 +754,7 @@ rd_big(struct rd_list *l, int nbig)
 		/* Every so often, the last names are still found. */
 		if (i % 64 == 0 || i > nbig - 8) {
 			rd_path(path, sizeof(path), "/trd/big", 'b', nbig - 1);
-			KT_CHECK(i == nbig - 1 || tt_size(path) == 0);
+			KT_CHECK(i == nbig - 1 || vtu_size(path) == 0);
 		}
 	}
 	KT_ASSERT_EQ(kern_open("/trd/big", O_RDONLY | O_DIRECTORY, 0, &fd),
@@ -816,7 +817,7 @@ rn_body(struct rd_list *l)
 	KT_CHECK(rd_find(l, "b") != NULL && rd_find(l, "b")->off == offb &&
 	    rd_find(l, "b")->ino == sa.st_ino);
 	KT_CHECK(rd_find(l, "c") != NULL && rd_find(l, "c")->off == offc);
-	KT_CHECK(tt_holds("/trn/r/b", 100, 11) && tt_nlink("/trn/r/b") == 1);
+	KT_CHECK(tt_holds("/trn/r/b", 100, 11) && vtu_nlink("/trn/r/b") == 1);
 	/* To a new name: a new slot after the others. */
 	KT_ASSERT_EQ(kern_rename("/trn/r/c", "/trn/r/z"), 0);
 	KT_ASSERT(rd_list("/trn/r", l, 512));
@@ -830,11 +831,11 @@ rn_body(struct rd_list *l)
 	KT_ASSERT_EQ(kern_mkdir("/trn/p1/d", 0755), 0);
 	KT_ASSERT_EQ(tt_mkfile("/trn/p1/d/f", 50, 14), 0);
 	KT_ASSERT_EQ(kern_mkdir("/trn/p2/e", 0755), 0);
-	KT_CHECK(tt_nlink("/trn/p1") == 3 && tt_nlink("/trn/p2") == 3);
-	KT_CHECK(tt_nlink("/trn") == 5);
+	KT_CHECK(vtu_nlink("/trn/p1") == 3 && vtu_nlink("/trn/p2") == 3);
+	KT_CHECK(vtu_nlink("/trn") == 5);
 	KT_ASSERT_EQ(kern_rename("/trn/p1/d", "/trn/p2/e"), 0);
-	KT_CHECK(tt_nlink("/trn/p1") == 2 && tt_nlink("/trn/p2") == 3);
-	KT_CHECK(tt_nlink("/trn/p2/e") == 2 && tt_nlink("/trn") == 5);
+	KT_CHECK(vtu_nlink("/trn/p1") == 2 && vtu_nlink("/trn/p2") == 3);
+	KT_CHECK(vtu_nlink("/trn/p2/e") == 2 && vtu_nlink("/trn") == 5);
 	KT_CHECK(tt_holds("/trn/p2/e/f", 50, 14));
 	KT_CHECK(kern_stat("/trn/p1/d", &st) == ENOENT);
 	KT_ASSERT_EQ(kern_stat("/trn/p2", &sp2), 0);
@@ -844,20 +845,20 @@ rn_body(struct rd_list *l)
 
 	/* ... and in the same parent. */
 	KT_ASSERT_EQ(kern_mkdir("/trn/p2/g", 0755), 0);
-	KT_CHECK(tt_nlink("/trn/p2") == 4);
+	KT_CHECK(vtu_nlink("/trn/p2") == 4);
 	KT_ASSERT_EQ(kern_rename("/trn/p2/e", "/trn/p2/g"), 0);
-	KT_CHECK(tt_nlink("/trn/p2") == 3 && tt_nlink("/trn/p2/g") == 2);
+	KT_CHECK(vtu_nlink("/trn/p2") == 3 && vtu_nlink("/trn/p2/g") == 2);
 	KT_CHECK(tt_holds("/trn/p2/g/f", 50, 14));
 	/* A directory moves to a new name in another parent. */
 	KT_ASSERT_EQ(kern_rename("/trn/p2/g", "/trn/p1/h"), 0);
-	KT_CHECK(tt_nlink("/trn/p1") == 3 && tt_nlink("/trn/p2") == 2);
+	KT_CHECK(vtu_nlink("/trn/p1") == 3 && vtu_nlink("/trn/p2") == 2);
 	KT_CHECK(tt_holds("/trn/p1/h/f", 50, 14));
 	/* Not into itself, not over a full directory. */
 	KT_ASSERT_EQ(kern_mkdir("/trn/p2/full", 0755), 0);
 	KT_ASSERT_EQ(tt_mkfile("/trn/p2/full/x", 0, 0), 0);
 	KT_CHECK(kern_rename("/trn/p1/h", "/trn/p2/full") == ENOTEMPTY);
 	KT_CHECK(kern_rename("/trn/p1", "/trn/p1/h/in") == EINVAL);
-	KT_CHECK(tt_nlink("/trn/p1") == 3 && tt_nlink("/trn/p2") == 3);
+	KT_CHECK(vtu_nlink("/trn/p1") == 3 && vtu_nlink("/trn/p2") == 3);
 
 	KT_CHECK(kern_unlink("/trn/p2/full/x") == 0);
 	KT_CHECK(kern_rmdir("/trn/p2/full") == 0);
@@ -866,7 +867,7 @@ rn_body(struct rd_list *l)
 	KT_CHECK(kern_rmdir("/trn/p1") == 0 && kern_rmdir("/trn/p2") == 0);
 	KT_CHECK(kern_unlink("/trn/r/b") == 0 && kern_unlink("/trn/r/z") == 0);
 	KT_CHECK(kern_rmdir("/trn/r") == 0);
-	KT_CHECK(tt_nlink("/trn") == 2);
+	KT_CHECK(vtu_nlink("/trn") == 2);
 }
 
 KTEST(tmpfs_rename, "tmpfs rename: over a file keeps the readdir slot; dir over empty dir (other/same parent): links and '..' follow")

@@ -38,9 +38,7 @@ bool	tt_memeq(const void *a, const void *b, size_t len);
 int	tt_mkfile(const char *path, size_t len, uint64_t tag);
 /* True if path holds exactly len bytes of pattern tag. */
 bool	tt_holds(const char *path, size_t len, uint64_t tag);
-/* st_nlink, st_size, st_blocks of path (lstat), or -1. */
-int64_t	tt_nlink(const char *path);
-int64_t	tt_size(const char *path);
+/* st_blocks of path (lstat), or -1; vtu_nlink and vtu_size for the rest. */
 int64_t	tt_blocks(const char *path);
 
 /* Memory held by tmpfs: its kmalloc types and the free page count. */

@@ -1,7 +1,9 @@
 /*
  * Helpers for the tmpfs in-kernel tests (declared in tmpfs_test.h):
  * fresh mounts, statfs, a cheap self-checking data pattern, file helpers
- * and memory snapshots.  Test code only.
+ * and memory snapshots.  Test code only.  What is not about tmpfs (make
+ * a file of some text, link counts, sizes, directory walks) is in
+ * <sys/vfs_testutil.h>.
  */
 
 #include <sys/types.h>
@@ -15,6 +17,7 @@
 #include <sys/fcntl.h>
 #include <sys/ktest.h>
 #include <sys/kern_syscall.h>
+#include <sys/vfs_testutil.h>
 #include <vm/vm_page.h>
 #include <machine/cpufunc.h>
 #include <vfs/tmpfs/tmpfs.h>
@@ -179,8 +182,7 @@ int
 tt_mkfile(const char *path, size_t len, uint64_t tag)
 {
 	void *buf = NULL;
-	size_t done;
-	int fd, error;
+	int error;
 
 	if (len > 0) {
 		buf = kmalloc(len, M_TMPFSTEST, 0);
@@ -188,15 +190,7 @@ tt_mkfile(const char *path, size_t len, uint64_t tag)
 			return (ENOMEM);
 		tt_fill(buf, len, tag);
 	}
-	error = kern_open(path, O_CREAT | O_EXCL | O_WRONLY, 0644, &fd);
-	if (error == 0) {
-		if (len > 0) {
-			error = kern_write(fd, buf, len, &done);
-			if (error == 0 && done != len)
-				error = EIO;
-		}
-		kern_close(fd);
-	}
+	error = vtu_writefile(path, O_CREAT | O_EXCL, 0644, buf, len);
 	kfree(buf, M_TMPFSTEST);
 	return (error);
 }
@@ -219,22 +213,6 @@ tt_holds(const char *path, size_t len, uint64_t tag)
 	}
 	kfree(buf, M_TMPFSTEST);
 	return (ok);
-}
-
-int64_t
-tt_nlink(const char *path)
-{
-	struct stat st;
-
-	return (kern_lstat(path, &st) == 0 ? (int64_t)st.st_nlink : -1);
-}
-
-int64_t
-tt_size(const char *path)
-{
-	struct stat st;
-
-	return (kern_lstat(path, &st) == 0 ? st.st_size : -1);
 }
 
 int64_t
