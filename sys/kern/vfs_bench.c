@@ -17,6 +17,7 @@
 #include <sys/namecache.h>
 #include <sys/nlookup.h>
 #include <sys/kern_syscall.h>
+#include <sys/mount.h>
 
 static void
 vb_setup(void)
@@ -132,4 +133,38 @@ KBENCH(vfs_nchit, "nlookup of one component: namecache hit and miss")
 	kbench_report("nc_miss", kbench_now() - t0, n,
 	    "nlookup /vb/mN, new name: entry created, VOP_NRESOLVE, ENOENT "
 	    "(incl. name format)");
+}
+
+KBENCH(vfs_queued, "stat and create on a tmpfs whose VOPs all go to its service thread")
+{
+	struct stat st;
+	char name[32];
+	uint64_t n = 2000, t0, i;
+	int fd;
+
+	if (kern_mkdir("/vq", 0755) != 0 ||
+	    kern_mount("tmpfs", "bench", "/vq", "fast=none") != 0)
+		return;
+	(void)kern_mkdir("/vq/a", 0755);
+	(void)kern_mkdir("/vq/a/b", 0755);
+	(void)kern_mkdir("/vq/a/b/c", 0755);
+	(void)kern_mkdir("/vq/a/b/c/d", 0755);
+	if (kern_open("/vq/a/b/c/d/e", O_CREAT | O_WRONLY, 0644, &fd) == 0)
+		kern_close(fd);
+	kern_stat("/vq/a/b/c/d/e", &st);
+	t0 = kbench_now();
+	for (i = 0; i < n; i++)
+		kern_stat("/vq/a/b/c/d/e", &st);
+	kbench_report("vfs_stat_queued", kbench_now() - t0, n,
+	    "stat /vq/a/b/c/d/e, tmpfs fast=none (GETATTR via the thread)");
+	t0 = kbench_now();
+	for (i = 0; i < n; i++) {
+		ksnprintf(name, sizeof(name), "/vq/f%llu",
+		    (unsigned long long)i);
+		if (kern_open(name, O_CREAT | O_EXCL | O_WRONLY, 0644,
+		    &fd) == 0)
+			kern_close(fd);
+	}
+	kbench_report("vfs_create_queued", kbench_now() - t0, n,
+	    "create + close, tmpfs fast=none (every VOP via the thread)");
 }
