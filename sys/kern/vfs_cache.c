@@ -165,8 +165,21 @@ static int nc_prune_some(int n, struct mount *mp);
  * and frees a destroyed one (which drops its parent in turn).  May block
  * (vrele of the entry's vnode).  Not with nc_spin held.
  */
+static void nc_drop(struct namecache *ncp, bool mayprune);
+
 void
 cache_drop(struct namecache *ncp)
+{
+	nc_drop(ncp, true);
+}
+
+/*
+ * cache_drop's body.  mayprune is false when called from the pruning
+ * and reaping paths themselves: they must not start another prune (that
+ * recursion grew the stack by one level per few entries freed).
+ */
+static void
+nc_drop(struct namecache *ncp, bool mayprune)
 {
 	struct namecache *par;
 	bool prune = false;
@@ -211,7 +224,7 @@ cache_drop(struct namecache *ncp)
 		if (r > 1)
 			break;
 	}
-	if (prune)
+	if (prune && mayprune)
 		nc_prune_some(8, NULL);
 }
 
@@ -367,7 +380,7 @@ nc_reap(struct namecache **list, int n)
 		par = list[i]->nc_parent;
 		nc_free(list[i]);
 		if (par != NULL)
-			cache_drop(par);
+			nc_drop(par, false);
 	}
 }
 
@@ -561,6 +574,7 @@ nc_take_gen(struct vnode *dvp)
 		if (td->td_nsdir[i] == dvp && dvp != NULL) {
 			gen = td->td_nsgen[i];
 			td->td_nsdir[i] = NULL;
+			break;
 		}
 	}
 	return (gen);
@@ -815,6 +829,11 @@ cache_rename(struct namecache *fncp, struct namecache *tncp)
 		nc_child_remove(fncp);
 	}
 	oname = NULL;
+	if (name != NULL && (npar->nc_flag & NCF_DESTROYED) != 0) {
+		/* The target's directory was destroyed meanwhile: so is fncp. */
+		kfree(name, M_NAMECACHE);
+		name = NULL;
+	}
 	if (name != NULL) {
 		memcpy(name, tncp->nc_name, nlen + 1);
 		oname = fncp->nc_name;
@@ -945,6 +964,15 @@ nc_prune_some(int n, struct mount *mp)
 		done += k;
 	}
 	return (done);
+}
+
+int
+cache_set_maxunused(int n)
+{
+	int old = nc_maxunused;
+
+	nc_maxunused = n;
+	return (old);
 }
 
 int

@@ -268,9 +268,17 @@ kern_unmount(const char *path)
 	cache_drop(ncp);
 	if (error != 0)
 		goto out;
+	/*
+	 * The covered entry stays locked until the mount is gone or put
+	 * back, so that nothing removes or renames the directory in the
+	 * window where it is uncovered (a restore must find it as it was).
+	 */
+	cache_lock(mp->mnt_ncovered);
 	error = cache_unmount(mp);
-	if (error != 0)
+	if (error != 0) {
+		cache_unlock(mp->mnt_ncovered);
 		goto out;
+	}
 	spin_lock(&mountlist_spin);
 	for (mpp = &mountlist; *mpp != mp; mpp = &(*mpp)->mnt_next)
 		;
@@ -288,9 +296,11 @@ kern_unmount(const char *path)
 			kprintf("vfs: unmount of %s refused (%d) and no memory "
 			    "to restore it: it stays mounted but unreachable\n",
 			    mp->mnt_path, error);
+			cache_unlock(mp->mnt_ncovered);
 			goto out;
 		}
 		cache_setmountpt(mp->mnt_ncovered, mp);
+		cache_unlock(mp->mnt_ncovered);
 		spin_lock(&mountlist_spin);
 		mp->mnt_next = mountlist;
 		mountlist = mp;
@@ -298,6 +308,7 @@ kern_unmount(const char *path)
 		goto out;
 	}
 	vop_port_stop(mp);
+	cache_unlock(mp->mnt_ncovered);
 	cache_drop(mp->mnt_ncovered);
 	vfs_free_mount(mp);
 out:

@@ -42,6 +42,9 @@
 #include <sys/proc.h>
 #include <sys/filedesc.h>
 
+/* Re-lookups of a last component renamed over under us, at most. */
+#define NLOOKUP_MAXRETRY	64
+
 MALLOC_DEFINE(M_NLOOKUP, "nlookup", "path buffers");
 
 /*
@@ -330,14 +333,29 @@ final:
 	if ((next->nc_flag & NCF_DESTROYED) != 0 &&
 	    (next->nc_flag & NCF_MOUNTROOT) == 0 && cur != NULL && !dot &&
 	    !dotdot) {
-		/* Renamed over between lookup and lock: look it up again. */
+		/*
+		 * Renamed over between lookup and lock: look the last
+		 * component up again through the loop (it may be a symlink
+		 * now).  Not if its directory is itself destroyed: every
+		 * child of it is born destroyed, so that would never end.
+		 */
 		cache_unlock(next);
 		cache_drop(next);
-		ptr = (char *)comp;
-		goto again_final;
+		if ((cur->nc_flag & NCF_DESTROYED) != 0 ||
+		    ++nd->nl_retries > NLOOKUP_MAXRETRY) {
+			error = ENOENT;
+			goto fail;
+		}
+		goto again;
 	}
 	error = cache_resolve(next);
 	if (error != 0 && error != ENOENT) {
+		cache_unlock(next);
+		cache_drop(next);
+		goto fail;
+	}
+	if (error == ENOENT && (dot || dotdot)) {
+		/* "." or ".." of a directory that no longer exists. */
 		cache_unlock(next);
 		cache_drop(next);
 		goto fail;
@@ -392,23 +410,6 @@ final:
 	nd->nl_nch = next;
 	return (0);
 
-again_final:
-	/* Re-walk the last component from cur (which we still hold). */
-	for (;;) {
-		next = cache_nlookup(cur, comp, nlen);
-		if (next == NULL) {
-			error = ENOMEM;
-			goto fail;
-		}
-		error = nlookup_resolve(next, false);
-		if (error != 0 && error != ENOENT) {
-			cache_drop(next);
-			goto fail;
-		}
-		if (error == 0)
-			next = cache_crossmount(next);
-		goto final;
-	}
 fail:
 	if (cur != NULL)
 		cache_drop(cur);

@@ -31,6 +31,7 @@
  */
 
 #include <sys/types.h>
+#include <machine/cpufunc.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
 #include <sys/malloc.h>
@@ -313,4 +314,22 @@ vtu_begin(const char *dir)
 {
 	(void)vtu_rmtree(dir);
 	return (kern_mkdir(dir, 0755));
+}
+
+/*
+ * True when running under KVM ("KVMKVMKVM" in CPUID leaf 0x40000000,
+ * behind the hypervisor bit).  This machine's KVM runs kernel code about
+ * a hundred times slower than TCG, so tests that need volume to reach a
+ * state size it down there and say so.
+ */
+bool
+vtu_kvm(void)
+{
+	uint32_t r[4];
+
+	cpuid_count(1, 0, r);
+	if ((r[2] & (1u << 31)) == 0)
+		return (false);
+	cpuid_count(0x40000000, 0, r);
+	return (r[1] == 0x4b4d564b && r[2] == 0x564b4d56 && r[3] == 0x4d);
 }

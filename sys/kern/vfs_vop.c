@@ -149,8 +149,10 @@ vop_port_start(struct mount *mp)
 	if (n == 0)
 		return (0);
 	mp->mnt_threads = kmalloc(n * sizeof(thread_t), M_VFSSVC, M_ZERO);
-	if (mp->mnt_threads == NULL)
+	if (mp->mnt_threads == NULL) {
+		mp->mnt_nthreads = 0;
 		return (ENOMEM);
+	}
 	for (i = 0; i < n; i++) {
 		td = lwkt_create(vop_service, mp, mp->mnt_percpu ? i :
 		    i % ncpus, TDPRI_KERN, 0, LWKT_CREATE_NOSCHED,
@@ -208,9 +210,11 @@ vop_nsbump(int slot, struct vnode *dvp, uint32_t g0)
 	td->td_nsgen[slot] = n == g0 + 1 ? n : 0;
 }
 
+/* Read dvp's generation before a namespace operation; forget old ones. */
 static inline uint32_t
 vop_nsgen(struct vnode *dvp)
 {
+	curthread->td_nsdir[0] = curthread->td_nsdir[1] = NULL;
 	return (__atomic_load_n(dvp->v_nsgenp, __ATOMIC_ACQUIRE));
 }
 

@@ -122,6 +122,8 @@ int	cache_fullpath(struct namecache *ncp, char *buf, size_t len);
 
 /* Free up to n unreferenced entries (all when n < 0); returns freed. */
 int	cache_prune(int n);
+/* Set how many unreferenced entries are kept (tests); returns the old. */
+int	cache_set_maxunused(int n);
 /* Entries in existence (all states), for tests and statistics. */
 int	cache_count(void);
 

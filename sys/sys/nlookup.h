@@ -31,6 +31,7 @@ struct nlookupdata {
 	char		*nl_path;	/* kernel copy (PATH_MAX buffer) */
 	int		nl_flags;	/* NLC_* in, NLC_TRAILSLASH out */
 	int		nl_loops;	/* symlinks followed so far */
+	int		nl_retries;	/* last component looked up again */
 };
 
 #define NLC_FOLLOW	0x0001	/* follow a symlink in the last component */

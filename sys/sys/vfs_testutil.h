@@ -99,4 +99,7 @@ int	vtu_rmtree(const char *path);
 /* A fresh, empty test directory: vtu_rmtree, then kern_mkdir 0755. */
 int	vtu_begin(const char *dir);
 
+/* True under KVM (CPUID signature): size volume tests down there. */
+bool	vtu_kvm(void);
+
 #endif /* !_SYS_VFS_TESTUTIL_H_ */

@@ -116,6 +116,15 @@ null_vfs_unmount(struct mount *mp)
 	struct null_mount *nm = mp->mnt_data;
 	int left;
 
+	/*
+	 * Nothing but the root may exist, referenced only by mnt_rootvp: an
+	 * upper vnode held outside the namespace, or one whose VOP_INACTIVE
+	 * is still on its way, would later reach a freed mount.
+	 */
+	left = __atomic_load_n(&nm->nm_nvnodes, __ATOMIC_ACQUIRE);
+	if (left != (mp->mnt_rootvp != NULL ? 1 : 0) ||
+	    (mp->mnt_rootvp != NULL && mp->mnt_rootvp->v_refcnt != 1))
+		return (EBUSY);
 	if (mp->mnt_rootvp != NULL) {
 		vrele(mp->mnt_rootvp);
 		mp->mnt_rootvp = NULL;

@@ -212,7 +212,7 @@ tmpfs_mount(struct mount *mp, const char *from, const char *opts)
 /*
  * Does node's vnode have exactly the references tmpfs expects at
  * unmount?  Its own while the node has a name, plus mnt_rootvp's for the
- * root; none for a node without a name.
+ * root; a node without a name must be gone already.
  */
 static bool
 tmpfs_unmount_idle(struct tmpfs_mount *tm, struct tmpfs_node *node)
@@ -223,7 +223,12 @@ tmpfs_unmount_idle(struct tmpfs_mount *tm, struct tmpfs_node *node)
 		return (refs == 2);
 	if (node->tn_nlink > 0)
 		return (refs == 1);
-	return (refs == 0);
+	/*
+	 * A node without a name is freed by its VOP_INACTIVE; still here
+	 * means someone holds it or that message is still on its way
+	 * (count already 0): busy either way.
+	 */
+	return (false);
 }
 
 /*
