@@ -50,6 +50,11 @@
  *	has no children: such entries sit on the unused list (oldest first)
  *	and are freed when the cache grows past nc_maxunused or by
  *	cache_prune.  Counts never go 0 -> 1 except under nc_spin.
+ *  (6) An entry covered by a mount is pinned: it is never revalidated
+ *	and never destroyed with its siblings, so the mount stays
+ *	reachable (and unmountable) by its path even if the directory
+ *	under it changes through another namespace (nullfs).  Removing or
+ *	renaming it in its own namespace is EBUSY.
  *
  * Costs: a hit is a hash probe and an atomic increment under nc_spin.
  */
@@ -412,6 +417,9 @@ nc_stale_locked(struct namecache *ncp)
 		return (true);
 	if ((ncp->nc_flag & (NCF_MOUNTROOT | NCF_DESTROYED)) != 0)
 		return (false);
+	/* Rule (6): a covered entry is pinned, never revalidated. */
+	if (ncp->nc_mountedhere != NULL)
+		return (false);
 	dvp = ncp->nc_parent != NULL ? ncp->nc_parent->nc_vp : NULL;
 	return (dvp == NULL || ncp->nc_gen != *dvp->v_nsgenp);
 }
@@ -589,11 +597,8 @@ nc_take_gen(struct vnode *dvp)
 static void
 nc_setvp_gen(struct namecache *ncp, struct vnode *vp, uint32_t gen)
 {
-	struct namecache *reap[16];
-	struct namecache *child;
 	struct vnode *ovp;
 	uint32_t flag;
-	int n;
 
 	KASSERT(klock_held(&ncp->nc_lock), ("cache_setvp: entry %p (%s) not "
 	    "locked", ncp, ncp->nc_name));
@@ -612,16 +617,7 @@ nc_setvp_gen(struct namecache *ncp, struct vnode *vp, uint32_t gen)
 	spin_unlock(&nc_spin);
 	if (ovp != NULL && ovp != vp) {
 		/* Children described the old directory. */
-		do {
-			n = 0;
-			spin_lock(&nc_spin);
-			while ((child = ncp->nc_child) != NULL && n < 16) {
-				if (nc_destroy_locked(child))
-					reap[n++] = child;
-			}
-			spin_unlock(&nc_spin);
-			nc_reap(reap, n);
-		} while (n == 16);
+		cache_purge_children(ncp);
 	}
 	if (ovp != NULL)
 		vrele(ovp);
@@ -659,19 +655,26 @@ cache_setunresolved(struct namecache *ncp)
 		vrele(ovp);
 }
 
-/* Destroy every child of ncp (referenced).  May block. */
+/*
+ * Destroy every child of ncp (referenced) except those covered by a
+ * mount (rule (6)).  May block.
+ */
 void
 cache_purge_children(struct namecache *ncp)
 {
 	struct namecache *reap[16];
-	struct namecache *child;
+	struct namecache *child, *next;
 	int n;
 
 	do {
 		n = 0;
 		spin_lock(&nc_spin);
-		while ((child = ncp->nc_child) != NULL && n < 16) {
-			if (nc_destroy_locked(child))
+		for (child = ncp->nc_child; child != NULL && n < 16;
+		    child = next) {
+			next = child->nc_sibnext;
+			/* Rule (6): covered entries stay. */
+			if (child->nc_mountedhere == NULL &&
+			    nc_destroy_locked(child))
 				reap[n++] = child;
 		}
 		spin_unlock(&nc_spin);

@@ -752,3 +752,26 @@ KTEST_SMP(nullfs_stress, "1,4", "every CPU works through one layer while the nam
 	KT_CHECK(nullfs_node_count() == base);
 	kfree(s, M_TEMP);
 }
+
+KTEST(nullfs_pinned_mountpoint, "a mount point stays reachable and unmountable when its directory is removed through another namespace")
+{
+	struct stat st;
+
+	KT_ASSERT_EQ(kern_mkdir("/pm_lo", 0755), 0);
+	KT_ASSERT_EQ(kern_mkdir("/pm_up", 0755), 0);
+	KT_ASSERT_EQ(kern_mkdir("/pm_lo/d", 0755), 0);
+	KT_ASSERT_EQ(kern_mount("nullfs", "/pm_lo", "/pm_up", ""), 0);
+	KT_ASSERT_EQ(kern_mount("tmpfs", "", "/pm_up/d", ""), 0);
+	KT_ASSERT_EQ(vtu_mkfile("/pm_up/d/inside", "x"), 0);
+	/* In its own namespace the mount point is busy ... */
+	KT_CHECK(kern_rmdir("/pm_up/d") == EBUSY);
+	/* ... but below, /pm_lo/d is a plain empty directory. */
+	KT_ASSERT_EQ(kern_rmdir("/pm_lo/d"), 0);
+	KT_CHECK(kern_stat("/pm_lo/d", &st) == ENOENT);
+	/* The mount is still where it was, and can be unmounted. */
+	KT_CHECK(kern_stat("/pm_up/d/inside", &st) == 0);
+	KT_CHECK(kern_unmount("/pm_up/d") == 0);
+	/* Uncovered, the upper entry catches up with the lower one. */
+	KT_CHECK(kern_stat("/pm_up/d", &st) == ENOENT);
+	KT_CHECK(kern_unmount("/pm_up") == 0);
+}
