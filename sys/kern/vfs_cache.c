@@ -407,7 +407,10 @@ nc_find_locked(struct namecache *par, const char *name, size_t nlen,
 	return (NULL);
 }
 
-/* Like cache_needs_resolve, with nc_spin held. */
+/*
+ * Must ncp be resolved (unresolved) or revalidated (its parent
+ * directory changed since it was resolved)?  nc_spin held.
+ */
 static bool
 nc_stale_locked(struct namecache *ncp)
 {
@@ -424,19 +427,14 @@ nc_stale_locked(struct namecache *ncp)
 	return (dvp == NULL || ncp->nc_gen != *dvp->v_nsgenp);
 }
 
-struct namecache *
-cache_nlookup(struct namecache *par, const char *name, size_t nlen)
-{
-	return (cache_nlookup_valid(par, name, nlen, NULL));
-}
-
 /*
- * cache_nlookup, also telling (*validp, if not NULL) whether the entry
- * found was resolved and current when it was found: the caller may skip
- * cache_needs_resolve then.
+ * Find or create (unresolved) the entry for name in par (referenced by
+ * the caller); *validp (if not NULL) tells whether the entry was
+ * resolved and current when found, so that the caller can use it without
+ * locking it.  Returns it referenced, or NULL if memory is short.
  */
 struct namecache *
-cache_nlookup_valid(struct namecache *par, const char *name, size_t nlen,
+cache_nlookup(struct namecache *par, const char *name, size_t nlen,
     bool *validp)
 {
 	struct namecache *ncp, *new;
@@ -541,26 +539,6 @@ cache_walk_cached(struct namecache *cur, const char **pathp,
 		cache_drop(cur);
 	*pathp = p;
 	return (n);
-}
-
-/*
- * True if ncp must be resolved (unresolved) or revalidated (its parent
- * directory changed since it was resolved) before it is used.  Unlocked,
- * so only a hint: the locked path (cache_resolve) decides.
- */
-bool
-cache_needs_resolve(struct namecache *ncp)
-{
-	bool stale;
-
-	if ((ncp->nc_flag & NCF_UNRESOLVED) != 0)
-		return (true);
-	if ((ncp->nc_flag & NCF_MOUNTROOT) != 0)
-		return (false);
-	spin_lock(&nc_spin);
-	stale = nc_stale_locked(ncp);
-	spin_unlock(&nc_spin);
-	return (stale);
 }
 
 /* --- state changes (entry locked) --- */

@@ -187,21 +187,18 @@ nlookup_splice_link(struct nlookupdata *nd, struct vnode *vp,
 }
 
 /*
- * Resolve ncp (referenced, unlocked) if it needs it.  Leaves it locked if
- * lockit; else unlocked.  Returns the entry's state (0 positive, ENOENT
- * negative) or a resolution error.
+ * Resolve ncp (referenced, unlocked), which the lookup found not valid:
+ * cache_resolve decides again under the entry's lock.  Returns the
+ * entry's state (0 positive, ENOENT negative) or a resolution error.
  */
 static int
-nlookup_resolve(struct namecache *ncp, bool lockit)
+nlookup_resolve(struct namecache *ncp)
 {
 	int error;
 
-	if (!lockit && !cache_needs_resolve(ncp))
-		return (ncp->nc_error);
 	cache_lock(ncp);
 	error = cache_resolve(ncp);
-	if (!lockit)
-		cache_unlock(ncp);
+	cache_unlock(ncp);
 	return (error);
 }
 
@@ -278,13 +275,13 @@ restart:
 		} else {
 			bool valid;
 
-			next = cache_nlookup_valid(cur, comp, nlen, &valid);
+			next = cache_nlookup(cur, comp, nlen, &valid);
 			if (next == NULL) {
 				error = ENOMEM;
 				goto fail;
 			}
 			error = valid ? next->nc_error :
-			    nlookup_resolve(next, false);
+			    nlookup_resolve(next);
 			if (error != 0 && error != ENOENT) {
 				cache_drop(next);
 				goto fail;

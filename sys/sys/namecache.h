@@ -87,18 +87,20 @@ bool	cache_is_ancestor(struct namecache *anc, struct namecache *ncp);
 
 /*
  * Find or create (unresolved) the entry for name in par (referenced by
- * the caller).  Returns it referenced, or NULL if memory is short.  Does
- * not block.
+ * the caller).  Returns it referenced, or NULL if memory is short; if
+ * validp is not NULL, *validp tells whether it was resolved and current
+ * when found (usable without cache_resolve).  Does not block.
  */
 struct namecache *cache_nlookup(struct namecache *par, const char *name,
-	    size_t nlen);
+	    size_t nlen, bool *validp);
+/*
+ * The walk's fast path: step from cur through the cached, valid, plain
+ * directory components of *pathp under one nc_spin hold (never the last
+ * component); see vfs_cache.c.
+ */
 struct ucred;
 struct namecache *cache_walk_cached(struct namecache *cur, const char **pathp,
 	    const struct ucred *cred);
-struct namecache *cache_nlookup_valid(struct namecache *par, const char *name,
-	    size_t nlen, bool *validp);
-/* True if ncp (unlocked) must be resolved or revalidated before use. */
-bool	cache_needs_resolve(struct namecache *ncp);
 /*
  * ".." of ncp without going above root: the parent, crossing mount roots
  * upwards to the covered entry's parent.  Returns it referenced.
