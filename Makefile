@@ -48,8 +48,71 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-sign-compare -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-.PHONY: all kernel initrd tests run debug test bench deps clean
+.PHONY: all kernel initrd tests userland run debug test bench deps clean
 all: kernel initrd tests
+
+# Userland (docs/userland.md): our libc (lib/libc, archived into
+# BUILD/lib/libc.a; crt0 kept apart) and static programs linked against
+# it.  usr.bin/NAME/*.c becomes /bin/NAME, sbin/NAME/*.c /sbin/NAME,
+# tests/user/NAME.c /usr/tests/NAME, all staged under BUILD/uroot and
+# packed into the initrd.  Userland may use SSE (the kernel saves the FPU
+# state per thread); the kernel itself may not.
+UCFLAGS	:= -target x86_64-unknown-none-elf -std=gnu11 -O2 -g \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+	-ffreestanding -nostdinc -isystem lib/libc/include \
+	-isystem $(RESDIR)/include -fno-stack-protector -fno-pic -fno-pie \
+	-fno-omit-frame-pointer -MMD -MP
+ULDFLAGS := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker \
+	-e _start
+UAR	:= llvm-ar
+LIBC_SRCS := $(filter-out lib/libc/arch/x86_64/crt0.S, \
+	$(wildcard lib/libc/*/*.c lib/libc/arch/x86_64/*.S lib/libc/arch/x86_64/*.c))
+LIBC_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBC_SRCS)))
+LIBC	:= $(BUILD)/lib/libc.a
+CRT0	:= $(BUILD)/u/lib/libc/arch/x86_64/crt0.o
+UROOT	:= $(BUILD)/uroot
+UBIN_DIRS := $(patsubst %/,%,$(dir $(wildcard usr.bin/*/*.c)))
+USBIN_DIRS := $(patsubst %/,%,$(dir $(wildcard sbin/*/*.c)))
+UPROGS	:= $(sort $(patsubst usr.bin/%,$(UROOT)/bin/%,$(UBIN_DIRS)) \
+	$(patsubst sbin/%,$(UROOT)/sbin/%,$(USBIN_DIRS)) \
+	$(patsubst tests/user/%.c,$(UROOT)/usr/tests/%,$(wildcard tests/user/*.c)))
+UOBJS	= $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard \
+	usr.bin/*/*.c sbin/*/*.c tests/user/*.c)))
+
+userland: $(UPROGS)
+
+$(BUILD)/u/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	@$(CC) $(UCFLAGS) -c $< -o $@
+
+$(BUILD)/u/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  UAS     $<"
+	@$(CC) $(UCFLAGS) -c $< -o $@
+
+$(LIBC): $(LIBC_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  AR      $@"
+	@rm -f $@
+	@$(UAR) rcs $@ $(LIBC_OBJS)
+
+# One rule per program kind; the objects of a program are its directory's.
+.SECONDEXPANSION:
+$(UROOT)/bin/%: $$(patsubst %,$(BUILD)/u/%.o,$$(basename $$(wildcard usr.bin/$$*/*.c))) $(CRT0) $(LIBC)
+	@mkdir -p $(dir $@)
+	@echo "  ULD     $@"
+	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $(filter %.o,$(filter-out $(CRT0),$^)) $(LIBC)
+
+$(UROOT)/sbin/%: $$(patsubst %,$(BUILD)/u/%.o,$$(basename $$(wildcard sbin/$$*/*.c))) $(CRT0) $(LIBC)
+	@mkdir -p $(dir $@)
+	@echo "  ULD     $@"
+	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $(filter %.o,$(filter-out $(CRT0),$^)) $(LIBC)
+
+$(UROOT)/usr/tests/%: $(BUILD)/u/tests/user/%.o $(CRT0) $(LIBC)
+	@mkdir -p $(dir $@)
+	@echo "  ULD     $@"
+	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< $(LIBC)
 
 kernel: $(KERNEL)
 
@@ -73,11 +136,12 @@ $(MKCPIO): tools/mkcpio.c
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) -O2 -g -Wall -Wextra -Werror -o $@ $<
 
-$(INITRD): $(MKCPIO) $(ROOT_DEPS) Makefile
+$(INITRD): $(MKCPIO) $(ROOT_DEPS) $(UPROGS) Makefile
 	@echo "  CPIO    $@"
 	@rm -rf $(INITRD_STAGE)
 	@mkdir -p $(INITRD_STAGE)
 	@cp -R root/. $(INITRD_STAGE)/
+	@if [ -d $(UROOT) ]; then cp -R $(UROOT)/. $(INITRD_STAGE)/; fi
 	@chmod -R go-w $(INITRD_STAGE)
 	@mkdir -m 1777 $(INITRD_STAGE)/tmp
 	@mkdir -p $(INITRD_STAGE)/usr/share/data
@@ -157,4 +221,4 @@ bench: deps kernel initrd
 clean:
 	rm -rf $(BUILD)
 
--include $(KOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(LIBC_OBJS:.o=.d) $(CRT0:.o=.d) $(UOBJS:.o=.d)

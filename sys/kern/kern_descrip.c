@@ -23,6 +23,13 @@
  * slot reads as closed to everyone else (fget, close: EBADF) but is not
  * handed out twice.
  *
+ * fork copies a table (fdcopy: the files are shared, each slot takes a
+ * new reference, so parent and child share positions); exec closes the
+ * UF_EXCLOSE slots (fdcloseexec).  dup2 and fcntl(F_DUPFD) put a file
+ * at a chosen slot or at the lowest free one at or above a bound.  The
+ * changeable part of a file's f_flag (FNONBLOCK, FAPPEND: F_SETFL) is
+ * updated by compare-and-swap, so readers need no lock.
+ *
  * Rules:
  *  (1) fd_spin protects every field of a table.  It is held only for a
  *	few loads and stores: never across kmalloc's slow path (the arrays
@@ -52,6 +59,8 @@
 #include <sys/filedesc.h>
 #include <sys/namecache.h>
 #include <sys/kern_syscall.h>
+#include <sys/fcntl.h>
+#include <sys/sysmsg.h>
 
 MALLOC_DEFINE(M_FILE, "file", "open files");
 MALLOC_DEFINE(M_FILEDESC, "filedesc", "descriptor tables");
@@ -194,6 +203,103 @@ fdfree(struct filedesc *fdp)
 }
 
 /*
+ * A copy of p's table for fork.  Every open descriptor of the copy
+ * refers to the same file (one new reference per slot, taken under
+ * fd_spin: rule 2) with the same UF_* flags, so parent and child share
+ * positions; reserved slots (opens in progress in p) come out free.
+ * The copy has p's current and root directory (new references).  NULL
+ * if memory is short, with nothing taken.  Does not block.
+ *
+ * The arrays are allocated with the lock dropped (rule 1), at the size
+ * the table had; if it grew meanwhile the allocation is redone.
+ */
+struct filedesc *
+fdcopy(struct proc *p)
+{
+	struct filedesc *src = p->p_fd, *fdp;
+	struct file *fp;
+	int fd, n;
+
+	KASSERT(src != NULL, ("fdcopy: pid %d has no table", p->p_pid));
+	fdp = kmalloc(sizeof(*fdp), M_FILEDESC, M_ZERO);
+	if (fdp == NULL)
+		return (NULL);
+	spin_init(&fdp->fd_spin);
+	for (;;) {
+		spin_lock(&src->fd_spin);
+		n = src->fd_nfiles;
+		spin_unlock(&src->fd_spin);
+		fdp->fd_files = kmalloc(n * sizeof(struct file *), M_FILEDESC,
+		    M_ZERO);
+		fdp->fd_fflags = kmalloc(n, M_FILEDESC, M_ZERO);
+		if (fdp->fd_files == NULL || fdp->fd_fflags == NULL) {
+			kfree(fdp->fd_files, M_FILEDESC);
+			kfree(fdp->fd_fflags, M_FILEDESC);
+			kfree(fdp, M_FILEDESC);
+			return (NULL);
+		}
+		spin_lock(&src->fd_spin);
+		if (src->fd_nfiles == n)
+			break;		/* locked, with arrays that fit */
+		spin_unlock(&src->fd_spin);
+		kfree(fdp->fd_files, M_FILEDESC);
+		kfree(fdp->fd_fflags, M_FILEDESC);
+	}
+	/* Commit point: nothing below can fail. */
+	fdp->fd_nfiles = n;
+	fdp->fd_freefile = n;
+	for (fd = 0; fd < n; fd++) {
+		fp = src->fd_files[fd];
+		if (fp == NULL || fp == FD_RESERVED) {
+			if (fd < fdp->fd_freefile)
+				fdp->fd_freefile = fd;
+			continue;
+		}
+		fdp->fd_files[fd] = fhold(fp);
+		fdp->fd_fflags[fd] = src->fd_fflags[fd];
+	}
+	fdp->fd_cdir = src->fd_cdir != NULL ? cache_hold(src->fd_cdir) : NULL;
+	fdp->fd_rdir = src->fd_rdir != NULL ? cache_hold(src->fd_rdir) : NULL;
+	spin_unlock(&src->fd_spin);
+	return (fdp);
+}
+
+/*
+ * Close every descriptor of p marked UF_EXCLOSE (exec).  Each slot is
+ * emptied under fd_spin and its file dropped outside it (rule 1).
+ * Reserved slots are left alone.  May block (last references).
+ */
+void
+fdcloseexec(struct proc *p)
+{
+	struct filedesc *fdt = p->p_fd;
+	struct file *fp;
+
+	if (fdt == NULL)
+		return;
+	for (int fd = 0;; fd++) {
+		fp = NULL;
+		spin_lock(&fdt->fd_spin);
+		if (fd >= fdt->fd_nfiles) {
+			spin_unlock(&fdt->fd_spin);
+			break;
+		}
+		if ((fdt->fd_fflags[fd] & UF_EXCLOSE) != 0 &&
+		    fdt->fd_files[fd] != NULL &&
+		    fdt->fd_files[fd] != FD_RESERVED) {
+			fp = fdt->fd_files[fd];
+			fdt->fd_files[fd] = NULL;
+			fdt->fd_fflags[fd] = 0;
+			if (fd < fdt->fd_freefile)
+				fdt->fd_freefile = fd;
+		}
+		spin_unlock(&fdt->fd_spin);
+		if (fp != NULL)
+			fdrop(fp);
+	}
+}
+
+/*
  * Grow fdp's arrays beyond have slots (doubling, capped at FD_MAXFILES),
  * unless someone else already did.  Called without fd_spin; allocates
  * with the lock dropped (rule 1).  ENOMEM if memory is short.
@@ -234,33 +340,42 @@ fdgrow(struct filedesc *fdp, int have)
 }
 
 /*
- * Reserve the lowest free descriptor of p for an open in progress:
- * *fdp gets it.  EMFILE when FD_MAXFILES are in use, ENOMEM if the
- * table cannot grow, EBADF if p has no table (proc0 before proc0_init).
- * Does not block.
+ * Reserve the lowest free descriptor of p at or above minfd (0 <= minfd
+ * < FD_MAXFILES): *fdp gets it.  EMFILE when none is free below
+ * FD_MAXFILES, ENOMEM if the table cannot grow, EBADF if p has no table
+ * (proc0 before proc0_init).  Does not block.
+ *
+ * NOTE: fd_freefile only moves when the scan started at it (minfd at or
+ * below it); a scan from a higher minfd says nothing about the slots
+ * between fd_freefile and minfd.
  */
-int
-fdreserve(struct proc *p, int *fdp)
+static int
+fdreserve_from(struct proc *p, int minfd, int *fdp)
 {
 	struct filedesc *fdt = p->p_fd;
-	int fd, have, error;
+	int fd, start, have, error;
 
+	KASSERT(minfd >= 0 && minfd < FD_MAXFILES,
+	    ("fdreserve_from: bad minimum %d", minfd));
 	if (fdt == NULL)
 		return (EBADF);
 	for (;;) {
 		spin_lock(&fdt->fd_spin);
-		for (fd = fdt->fd_freefile; fd < fdt->fd_nfiles; fd++)
+		start = MAX(fdt->fd_freefile, minfd);
+		for (fd = start; fd < fdt->fd_nfiles; fd++)
 			if (fdt->fd_files[fd] == NULL)
 				break;
 		if (fd < fdt->fd_nfiles) {
 			fdt->fd_files[fd] = FD_RESERVED;
 			fdt->fd_fflags[fd] = 0;
-			fdt->fd_freefile = fd + 1;
+			if (start == fdt->fd_freefile)
+				fdt->fd_freefile = fd + 1;
 			spin_unlock(&fdt->fd_spin);
 			*fdp = fd;
 			return (0);
 		}
-		fdt->fd_freefile = fdt->fd_nfiles;
+		if (start == fdt->fd_freefile)
+			fdt->fd_freefile = fdt->fd_nfiles;
 		have = fdt->fd_nfiles;
 		spin_unlock(&fdt->fd_spin);
 		if (have >= FD_MAXFILES)
@@ -269,6 +384,18 @@ fdreserve(struct proc *p, int *fdp)
 		if (error != 0)
 			return (error);
 	}
+}
+
+/*
+ * Reserve the lowest free descriptor of p for an open in progress:
+ * *fdp gets it.  EMFILE when FD_MAXFILES are in use, ENOMEM if the
+ * table cannot grow, EBADF if p has no table (proc0 before proc0_init).
+ * Does not block.
+ */
+int
+fdreserve(struct proc *p, int *fdp)
+{
+	return (fdreserve_from(p, 0, fdp));
 }
 
 /*
@@ -475,5 +602,186 @@ kern_dup(int fd, int *newfdp)
 	error = fdalloc(p, fp, 0, newfdp);
 	if (error != 0)
 		fdrop(fp);
+	return (error);
+}
+
+/*
+ * dup2: make newfd refer to fd's file, closing what newfd held (the
+ * replacement is one store under fd_spin, so no other thread ever sees
+ * newfd free in between).  The new slot has no UF_EXCLOSE.  fd == newfd
+ * only checks that fd is open.  EBADF for a bad fd or a newfd outside
+ * [0, FD_MAXFILES); EBUSY if newfd is reserved by an open in progress
+ * (Linux does the same); ENOMEM if the table cannot grow.  May block
+ * (the drop of the old file).
+ */
+int
+kern_dup2(int fd, int newfd, int *resfd)
+{
+	struct proc *p = curproc;
+	struct filedesc *fdt = p->p_fd;
+	struct file *fp, *old;
+	int error, have;
+
+	*resfd = -1;
+	if (newfd < 0 || newfd >= FD_MAXFILES)
+		return (EBADF);
+	error = fget(p, fd, &fp);
+	if (error != 0)
+		return (error);
+	if (fd == newfd) {
+		fdrop(fp);
+		*resfd = newfd;
+		return (0);
+	}
+	for (;;) {
+		spin_lock(&fdt->fd_spin);
+		if (newfd < fdt->fd_nfiles)
+			break;		/* locked, and the slot exists */
+		have = fdt->fd_nfiles;
+		spin_unlock(&fdt->fd_spin);
+		error = fdgrow(fdt, have);
+		if (error != 0) {
+			fdrop(fp);
+			return (error);
+		}
+	}
+	old = fdt->fd_files[newfd];
+	if (old == FD_RESERVED) {
+		spin_unlock(&fdt->fd_spin);
+		fdrop(fp);
+		return (EBUSY);
+	}
+	fdt->fd_files[newfd] = fp;	/* our reference moves in */
+	fdt->fd_fflags[newfd] = 0;
+	spin_unlock(&fdt->fd_spin);
+	if (old != NULL)
+		fdrop(old);
+	*resfd = newfd;
+	return (0);
+}
+
+/*
+ * Read (set false) or change (set true) the UF_* flags of fd: the bits
+ * in clear are cleared and those in setbits set.  *oldp gets the flags
+ * before.  EBADF for a closed, reserved or out-of-range fd.
+ */
+static int
+fd_fflags(struct proc *p, int fd, bool set, int clear, int setbits,
+    int *oldp)
+{
+	struct filedesc *fdt = p->p_fd;
+	struct file *fp;
+
+	if (fdt == NULL || fd < 0)
+		return (EBADF);
+	spin_lock(&fdt->fd_spin);
+	if (fd >= fdt->fd_nfiles || (fp = fdt->fd_files[fd]) == NULL ||
+	    fp == FD_RESERVED) {
+		spin_unlock(&fdt->fd_spin);
+		return (EBADF);
+	}
+	*oldp = fdt->fd_fflags[fd];
+	if (set)
+		fdt->fd_fflags[fd] = (uint8_t)((*oldp & ~clear) | setbits);
+	spin_unlock(&fdt->fd_spin);
+	return (0);
+}
+
+/* The open(2) flags a file reports through F_GETFL. */
+static long
+fd_getfl(struct file *fp)
+{
+	int ff = __atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED);
+	long fl;
+
+	if ((ff & (FREAD | FWRITE)) == (FREAD | FWRITE))
+		fl = O_RDWR;
+	else if (ff & FWRITE)
+		fl = O_WRONLY;
+	else
+		fl = O_RDONLY;
+	if (ff & FNONBLOCK)
+		fl |= O_NONBLOCK;
+	if (ff & FAPPEND)
+		fl |= O_APPEND;
+	return (fl);
+}
+
+/*
+ * F_SETFL: set FNONBLOCK and FAPPEND of fp from arg's O_NONBLOCK and
+ * O_APPEND, leaving every other bit alone.  A compare-and-swap of the
+ * whole word, so that two F_SETFLs never lose each other's bits and
+ * readers (fo_read, fo_write) see either the old or the new word.
+ */
+static void
+fd_setfl(struct file *fp, long arg)
+{
+	int old, new;
+
+	old = __atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED);
+	do {
+		new = old & ~(FNONBLOCK | FAPPEND);
+		if (arg & O_NONBLOCK)
+			new |= FNONBLOCK;
+		if (arg & O_APPEND)
+			new |= FAPPEND;
+	} while (!__atomic_compare_exchange_n(&fp->f_flag, &old, new, false,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+}
+
+/*
+ * fcntl(2) for F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL (values from
+ * <sys/sysmsg.h>).  *resp gets the new descriptor (F_DUPFD), the flags
+ * (F_GETFD: FD_CLOEXEC or 0; F_GETFL: O_ACCMODE bits, O_NONBLOCK,
+ * O_APPEND) or 0.  EBADF for a bad fd (checked first), EINVAL for an
+ * unknown command or an F_DUPFD bound outside [0, FD_MAXFILES), EMFILE
+ * when no slot at or above the bound is free.  May block.
+ */
+int
+kern_fcntl(int fd, int cmd, long arg, long *resp)
+{
+	struct proc *p = curproc;
+	struct file *fp;
+	int error, old, newfd;
+
+	*resp = -1;
+	error = fget(p, fd, &fp);
+	if (error != 0)
+		return (error);
+	switch (cmd) {
+	case F_DUPFD:
+		if (arg < 0 || arg >= FD_MAXFILES) {
+			error = EINVAL;
+			break;
+		}
+		error = fdreserve_from(p, (int)arg, &newfd);
+		if (error != 0)
+			break;
+		fdinstall(p, newfd, fhold(fp), 0);
+		*resp = newfd;
+		break;
+	case F_GETFD:
+		error = fd_fflags(p, fd, false, 0, 0, &old);
+		if (error == 0)
+			*resp = (old & UF_EXCLOSE) ? FD_CLOEXEC : 0;
+		break;
+	case F_SETFD:
+		error = fd_fflags(p, fd, true, UF_EXCLOSE,
+		    (arg & FD_CLOEXEC) ? UF_EXCLOSE : 0, &old);
+		if (error == 0)
+			*resp = 0;
+		break;
+	case F_GETFL:
+		*resp = fd_getfl(fp);
+		break;
+	case F_SETFL:
+		fd_setfl(fp, arg);
+		*resp = 0;
+		break;
+	default:
+		error = EINVAL;
+		break;
+	}
+	fdrop(fp);
 	return (error);
 }

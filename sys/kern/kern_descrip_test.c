@@ -17,6 +17,15 @@
  *			reserved descriptors give EBADF from every call
  *   fd_proc		kproc_alloc: own table, parent's cwd and
  *			credentials; kproc_free closes what is left open
+ *   fd_dup2		dup2 replaces an open slot atomically, grows the
+ *			table, drops close-on-exec, same fd only checks,
+ *			EBADF for bad descriptors, EBUSY on a reserved slot
+ *   fd_fcntl		F_DUPFD lowest at or above the bound (EINVAL,
+ *			EMFILE), F_GETFD/F_SETFD, F_GETFL/F_SETFL change
+ *			only O_NONBLOCK and O_APPEND of the shared file
+ *   fd_fdcopy		a copied table (fork) shares files and positions,
+ *			keeps UF_ flags and cwd, drops reserved slots;
+ *			fdcloseexec closes only the close-on-exec ones
  *   fd_smp		threads on every CPU share one table: concurrent
  *			open/dup/close never hand one slot to two threads;
  *			writes through one shared descriptor never overlap
@@ -46,6 +55,7 @@
 #include <sys/namecache.h>
 #include <sys/kern_syscall.h>
 #include <sys/vfs_testutil.h>
+#include <sys/sysmsg.h>
 
 MALLOC_DECLARE(M_FILE);
 MALLOC_DECLARE(M_FILEDESC);
@@ -484,6 +494,283 @@ KTEST(fd_proc, "processes: kproc_alloc gives an own table with the "
 	KT_CHECK(ft_inuse(M_FILEDESC) == mfdt);
 	KT_CHECK(curproc == &proc0);
 	ft_teardown();
+}
+
+/* --- fd_dup2 --- */
+
+static void
+ft_dup2_body(void *arg)
+{
+	struct filedesc *fdt = curproc->p_fd;
+	int files = file_count();
+	struct file *fp;
+	char buf[4];
+	size_t done;
+	int fd, res, reserved;
+
+	KT_ASSERT_EQ(kern_open(FT_DIR "/f", O_RDONLY | O_CLOEXEC, 0, &fd), 0);
+	KT_ASSERT_EQ(fd, 0);
+	KT_ASSERT_EQ(kern_open(FT_DIR, O_RDONLY, 0, &fd), 0);
+	KT_ASSERT_EQ(fd, 1);
+	KT_ASSERT_EQ(file_count(), files + 2);
+	/* Onto an open slot: its file is closed, the slot shares fd 0's. */
+	KT_ASSERT_EQ(kern_dup2(0, 1, &res), 0);
+	KT_ASSERT_EQ(res, 1);
+	KT_CHECK(file_count() == files + 1);
+	KT_CHECK(fdt->fd_files[1] == fdt->fd_files[0]);
+	KT_CHECK(fdt->fd_fflags[0] == UF_EXCLOSE && fdt->fd_fflags[1] == 0);
+	KT_ASSERT_EQ(kern_read(1, buf, 2, &done), 0);
+	KT_ASSERT_EQ(kern_read(0, buf, 2, &done), 0);
+	KT_CHECK(memcmp(buf, "cd", 2) == 0);	/* one shared position */
+	/* Same descriptor: only checked; flags untouched. */
+	KT_ASSERT_EQ(kern_dup2(0, 0, &res), 0);
+	KT_CHECK(res == 0 && fdt->fd_fflags[0] == UF_EXCLOSE);
+	/* Beyond the table: it grows; the hole below stays free. */
+	KT_ASSERT_EQ(kern_dup2(0, 700, &res), 0);
+	KT_CHECK(res == 700 && fdt->fd_nfiles > 700);
+	KT_ASSERT_EQ(kern_dup(0, &fd), 0);
+	KT_CHECK(fd == 2);
+	KT_ASSERT_EQ(fget(curproc, 700, &fp), 0);
+	KT_CHECK(fp == fdt->fd_files[0] && fp->f_refs == 5);
+	fdrop(fp);
+	/* Bad descriptors. */
+	KT_CHECK(kern_dup2(0, -1, &res) == EBADF && res == -1);
+	KT_CHECK(kern_dup2(0, FD_MAXFILES, &res) == EBADF);
+	KT_CHECK(kern_dup2(0, INT32_MAX, &res) == EBADF);
+	KT_CHECK(kern_dup2(5, 6, &res) == EBADF);
+	KT_CHECK(kern_dup2(-1, 6, &res) == EBADF);
+	KT_CHECK(kern_dup2(5, 5, &res) == EBADF);
+	KT_CHECK(fget(curproc, 6, &(struct file *){ NULL }) == EBADF);
+	/* A slot reserved by an open in progress is not taken. */
+	KT_ASSERT_EQ(fdreserve(curproc, &reserved), 0);
+	KT_ASSERT_EQ(reserved, 3);
+	KT_CHECK(kern_dup2(0, 3, &res) == EBUSY);
+	fdunreserve(curproc, reserved);
+	KT_ASSERT_EQ(kern_dup2(0, FD_MAXFILES - 1, &res), 0);
+	KT_CHECK(res == FD_MAXFILES - 1);
+	KT_CHECK(kern_close(FD_MAXFILES - 1) == 0);
+	KT_CHECK(kern_close(700) == 0);
+	for (fd = 0; fd < 3; fd++)
+		KT_CHECK(kern_close(fd) == 0);
+	KT_CHECK(file_count() == files);
+}
+
+KTEST(fd_dup2, "descriptors: dup2 replaces an open slot, grows the table, "
+    "drops close-on-exec, EBADF and EBUSY cases")
+{
+	int files = file_count();
+	struct proc *p;
+
+	ft_setup();
+	p = kproc_alloc(NULL, "fd_dup2");
+	KT_ASSERT(p != NULL);
+	ft_run_in(p, ft_dup2_body, NULL);
+	kproc_free(p);
+	ft_teardown();
+	KT_ASSERT_EQ(file_count(), files);
+}
+
+/* --- fd_fcntl --- */
+
+static void
+ft_fcntl_body(void *arg)
+{
+	struct filedesc *fdt = curproc->p_fd;
+	char buf[16];
+	size_t done;
+	long res;
+	int fd, i;
+
+	KT_ASSERT_EQ(kern_open(FT_DIR "/f", O_RDWR, 0, &fd), 0);
+	KT_ASSERT_EQ(fd, 0);
+	/* F_DUPFD: the lowest free at or above the bound. */
+	KT_ASSERT_EQ(kern_fcntl(0, F_DUPFD, 10, &res), 0);
+	KT_CHECK(res == 10);
+	KT_ASSERT_EQ(kern_fcntl(0, F_DUPFD, 10, &res), 0);
+	KT_CHECK(res == 11);
+	KT_ASSERT_EQ(kern_fcntl(0, F_DUPFD, 0, &res), 0);
+	KT_CHECK(res == 1);
+	KT_ASSERT_EQ(kern_fcntl(0, F_DUPFD, 100, &res), 0);
+	KT_CHECK(res == 100 && fdt->fd_nfiles > 100);
+	/* The slots skipped over are still handed out, lowest first. */
+	KT_ASSERT_EQ(kern_dup(0, &fd), 0);
+	KT_CHECK(fd == 2);
+	KT_CHECK(kern_fcntl(0, F_DUPFD, -1, &res) == EINVAL && res == -1);
+	KT_CHECK(kern_fcntl(0, F_DUPFD, FD_MAXFILES, &res) == EINVAL);
+	KT_ASSERT_EQ(kern_fcntl(0, F_DUPFD, FD_MAXFILES - 1, &res), 0);
+	KT_CHECK(res == FD_MAXFILES - 1);
+	KT_CHECK(kern_fcntl(0, F_DUPFD, FD_MAXFILES - 1, &res) == EMFILE);
+	KT_CHECK(kern_close(FD_MAXFILES - 1) == 0);
+	/* F_GETFD / F_SETFD: per slot. */
+	KT_CHECK(kern_fcntl(10, F_GETFD, 0, &res) == 0 && res == 0);
+	KT_ASSERT_EQ(kern_fcntl(10, F_SETFD, FD_CLOEXEC, &res), 0);
+	KT_CHECK(kern_fcntl(10, F_GETFD, 0, &res) == 0 && res == FD_CLOEXEC);
+	KT_CHECK(fdt->fd_fflags[10] == UF_EXCLOSE && fdt->fd_fflags[11] == 0);
+	KT_ASSERT_EQ(kern_fcntl(10, F_SETFD, 0, &res), 0);
+	KT_CHECK(fdt->fd_fflags[10] == 0);
+	/* F_GETFL / F_SETFL: per file, only O_NONBLOCK and O_APPEND. */
+	KT_CHECK(kern_fcntl(0, F_GETFL, 0, &res) == 0 && res == O_RDWR);
+	KT_ASSERT_EQ(kern_fcntl(0, F_SETFL,
+	    O_RDONLY | O_NONBLOCK | O_APPEND | O_CREAT | O_TRUNC, &res), 0);
+	KT_CHECK(kern_fcntl(11, F_GETFL, 0, &res) == 0 &&
+	    res == (O_RDWR | O_NONBLOCK | O_APPEND));
+	/* O_APPEND now in force: the write goes to the end. */
+	KT_ASSERT_EQ(kern_write(1, "Z", 1, &done), 0);
+	KT_ASSERT_EQ(kern_pread(0, buf, sizeof(buf), 0, &done), 0);
+	KT_CHECK(done == 11 && memcmp(buf, "abcdefghijZ", 11) == 0);
+	KT_ASSERT_EQ(kern_fcntl(0, F_SETFL, 0, &res), 0);
+	KT_CHECK(kern_fcntl(0, F_GETFL, 0, &res) == 0 && res == O_RDWR);
+	KT_ASSERT_EQ(kern_open(FT_DIR "/f", O_WRONLY | O_APPEND, 0, &fd), 0);
+	KT_CHECK(kern_fcntl(fd, F_GETFL, 0, &res) == 0 &&
+	    res == (O_WRONLY | O_APPEND));
+	KT_CHECK(kern_close(fd) == 0);
+	KT_ASSERT_EQ(kern_open(FT_DIR "/f", O_RDONLY, 0, &fd), 0);
+	KT_CHECK(kern_fcntl(fd, F_GETFL, 0, &res) == 0 && res == O_RDONLY);
+	KT_CHECK(kern_close(fd) == 0);
+	/* Unknown commands; bad descriptors first. */
+	KT_CHECK(kern_fcntl(0, 99, 0, &res) == EINVAL);
+	KT_CHECK(kern_fcntl(0, -1, 0, &res) == EINVAL);
+	KT_CHECK(kern_fcntl(50, 99, 0, &res) == EBADF);
+	KT_CHECK(kern_fcntl(-1, F_GETFD, 0, &res) == EBADF);
+	KT_CHECK(kern_fcntl(FD_MAXFILES, F_GETFL, 0, &res) == EBADF);
+	for (i = 0; i < FD_MAXFILES; i++)
+		(void)kern_close(i);
+	KT_CHECK(fdt->fd_freefile == 0);
+}
+
+KTEST(fd_fcntl, "descriptors: F_DUPFD bound, EINVAL and EMFILE; "
+    "F_GETFD/F_SETFD; F_GETFL/F_SETFL change only O_NONBLOCK and O_APPEND")
+{
+	int files = file_count();
+	struct proc *p;
+
+	ft_setup();
+	p = kproc_alloc(NULL, "fd_fcntl");
+	KT_ASSERT(p != NULL);
+	ft_run_in(p, ft_fcntl_body, NULL);
+	kproc_free(p);
+	ft_teardown();
+	KT_ASSERT_EQ(file_count(), files);
+}
+
+/* --- fd_fdcopy --- */
+
+struct ft_copy {
+	int	pfd[2];		/* a pipe made by the parent */
+	int	reserved;
+};
+
+/* In the parent: files at 0 (pos 2), 1 (cloexec), 2 reserved, pipe. */
+static void
+ft_copy_parent(void *arg)
+{
+	struct ft_copy *fc = arg;
+	char buf[4];
+	size_t done;
+	int fd, res;
+
+	KT_ASSERT_EQ(kern_open(FT_DIR "/f", O_RDONLY, 0, &fd), 0);
+	KT_ASSERT_EQ(kern_read(fd, buf, 2, &done), 0);
+	KT_ASSERT_EQ(kern_open(FT_DIR "/f", O_RDONLY | O_CLOEXEC, 0, &fd), 0);
+	KT_ASSERT_EQ(fd, 1);
+	KT_ASSERT_EQ(fdreserve(curproc, &fc->reserved), 0);
+	KT_ASSERT_EQ(fc->reserved, 2);
+	KT_ASSERT_EQ(kern_pipe(fc->pfd, 0), 0);
+	KT_ASSERT(fc->pfd[0] == 3 && fc->pfd[1] == 4);
+	KT_ASSERT_EQ(kern_chdir(FT_DIR), 0);
+	KT_ASSERT_EQ(kern_dup2(0, 100, &res), 0);	/* past 16 slots */
+}
+
+static void
+ft_copy_child(void *arg)
+{
+	struct filedesc *fdt = curproc->p_fd;
+	char buf[64];
+	size_t done;
+	int fd;
+
+	KT_CHECK(fdt->fd_nfiles > 100);
+	KT_CHECK(fdt->fd_fflags[1] == UF_EXCLOSE && fdt->fd_fflags[0] == 0);
+	/* The parent's position, shared. */
+	KT_CHECK(kern_read(0, buf, 2, &done) == 0 && done == 2 &&
+	    memcmp(buf, "cd", 2) == 0);
+	KT_CHECK(kern_read(100, buf, 1, &done) == 0 && buf[0] == 'e');
+	/* The reserved slot came out free: the lowest. */
+	KT_CHECK(fget(curproc, 2, &(struct file *){ NULL }) == EBADF);
+	KT_CHECK(kern_open("f", O_RDONLY, 0, &fd) == 0 && fd == 2);
+	KT_CHECK(kern_close(2) == 0);
+	KT_CHECK(kern_getcwd(buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, FT_DIR) == 0);
+	/* The pipe is shared: write here, the parent reads. */
+	KT_CHECK(kern_write(4, "fork", 4, &done) == 0 && done == 4);
+	/* exec: only the close-on-exec slot goes. */
+	fdcloseexec(curproc);
+	KT_CHECK(fget(curproc, 1, &(struct file *){ NULL }) == EBADF);
+	KT_CHECK(fdt->fd_files[0] != NULL && fdt->fd_files[3] != NULL &&
+	    fdt->fd_files[4] != NULL && fdt->fd_files[100] != NULL);
+	KT_CHECK(fdt->fd_freefile <= 1);
+}
+
+static void
+ft_copy_check(void *arg)
+{
+	struct ft_copy *fc = arg;
+	struct file *fp;
+	char buf[8];
+	size_t done;
+	off_t pos;
+
+	KT_CHECK(kern_lseek(0, 0, SEEK_CUR, &pos) == 0 && pos == 5);
+	KT_CHECK(kern_read(fc->pfd[0], buf, sizeof(buf), &done) == 0 &&
+	    done == 4 && memcmp(buf, "fork", 4) == 0);
+	/* The parent's close-on-exec slot survived the child's exec. */
+	KT_CHECK(fget(curproc, 1, &fp) == 0);
+	if (fp != NULL) {
+		KT_CHECK(fp->f_refs == 2);	/* parent's slot and ours */
+		fdrop(fp);
+	}
+}
+
+KTEST(fd_fdcopy, "descriptors: fdcopy shares files and positions, keeps "
+    "flags and cwd, drops reserved slots; fdcloseexec")
+{
+	int files = file_count();
+	int64_t mfdt = ft_inuse(M_FILEDESC);
+	struct filedesc *copy;
+	struct ft_copy fc;
+	struct proc *p, *c;
+
+	ft_setup();
+	p = kproc_alloc(NULL, "fd_parent");
+	KT_ASSERT(p != NULL);
+	c = kproc_alloc(p, "fd_child");
+	KT_ASSERT(c != NULL);
+	fc.reserved = -1;
+	ft_run_in(p, ft_copy_parent, &fc);
+	copy = ktest_failed() ? NULL : fdcopy(p);
+	if (copy == NULL) {
+		KT_CHECK(ktest_failed());	/* fdcopy failed otherwise */
+		kproc_free(c);
+		kproc_free(p);		/* a reserved slot is skipped */
+		ft_teardown();
+		return;
+	}
+	KT_CHECK(p->p_fd->fd_files[100] == p->p_fd->fd_files[0]);
+	KT_CHECK(p->p_fd->fd_files[0]->f_refs == 4);
+	KT_CHECK(file_count() == files + 4);	/* no file was made */
+	/* Give the child the copy, as fork will. */
+	fdfree(c->p_fd);
+	c->p_fd = copy;
+	ft_run_in(c, ft_copy_child, NULL);
+	ft_run_in(p, ft_copy_check, &fc);
+	kproc_free(c);
+	KT_CHECK(p->p_fd->fd_files[0]->f_refs == 2);
+	KT_CHECK(file_count() == files + 4);
+	fdunreserve(p, fc.reserved);
+	kproc_free(p);
+	ft_teardown();
+	KT_CHECK(ft_inuse(M_FILEDESC) == mfdt);
+	KT_ASSERT_EQ(file_count(), files);
 }
 
 /* --- fd_smp --- */

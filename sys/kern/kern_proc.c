@@ -127,3 +127,18 @@ kproc_free(struct proc *p)
 	p->p_fd = NULL;
 	kfree(p, M_PROC);
 }
+
+bool
+thread_intr_pending(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+
+	if (td->td_uflags & TDU_ABORT)
+		return (true);
+	if (p == NULL)
+		return (false);
+	if (__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) & P_WEXIT)
+		return (true);
+	return ((__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) &
+	    ~p->p_sigmask) != 0);
+}

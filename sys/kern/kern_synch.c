@@ -18,6 +18,13 @@
  *
  * Timeouts use the thread's systimer (td_sleeptimer): on expiry the
  * thread is taken off its queue, marked TDF_TIMEOUT and scheduled.
+ *
+ * Interruptible sleeps (PCATCH): a thread working for a process returns
+ * EINTR when a signal, the process's exit or an abort of its message
+ * needs it (thread_intr_pending(), kern_sig.c).  Whoever makes that true
+ * calls tsleep_intr(td) afterwards; the check and the sleep are on td's
+ * CPU in one critical section and tsleep_intr runs there too, so either
+ * the check sees the condition or the sleeper is woken.
  */
 
 #include <sys/types.h>
@@ -25,6 +32,7 @@
 #include <sys/globaldata.h>
 #include <sys/errno.h>
 #include <sys/md.h>
+#include <sys/proc.h>
 
 static volatile cpumask_t slpq_cpus[SLPQ_HASH];	/* [a] */
 
@@ -113,8 +121,16 @@ tsleep(const volatile void *ident, int flags, const char *wmesg,
 	else
 		KASSERT(td->td_wchan == ident || !(td->td_flags & TDF_SLEEPING),
 		    ("tsleep: interlocked on another channel"));
+	if ((flags & PCATCH) && thread_intr_pending(td)) {
+		if (td->td_flags & TDF_SLEEPING)
+			slpq_remove(gd, td);
+		crit_exit_td(td);
+		return (EINTR);
+	}
 	if (td->td_flags & TDF_SLEEPING) {
 		td->td_wmesg = wmesg;
+		if (flags & PCATCH)
+			td->td_uflags |= TDU_SINTR;
 		if (timo_ns != 0)
 			systimer_arm(&td->td_sleeptimer, nanouptime() + timo_ns,
 			    tsleep_timeout, td);
@@ -125,10 +141,63 @@ tsleep(const volatile void *ident, int flags, const char *wmesg,
 		if (td->td_flags & TDF_TIMEOUT)
 			error = ETIMEDOUT;
 		td->td_wmesg = NULL;
+		if (flags & PCATCH) {
+			__atomic_and_fetch(&td->td_uflags, ~TDU_SINTR,
+			    __ATOMIC_RELAXED);
+			if (error == 0 && thread_intr_pending(td))
+				error = EINTR;
+		}
 	}
 	td->td_flags &= ~TDF_TIMEOUT;
 	crit_exit_td(td);
 	return (error);
+}
+
+/*
+ * IPI function: end td's interruptible sleep, if it is in one.  td may
+ * have exited and been freed since the sender looked at it, so it is
+ * not dereferenced until it is found on one of this CPU's sleep queues
+ * (a sleeping thread is alive).  A new thread at the same address would
+ * see a spurious wakeup, which every tsleep caller tolerates.
+ */
+static void
+tsleep_intr_local(void *arg, uint64_t unused)
+{
+	struct globaldata *gd = mycpu;
+	struct thread *td;
+
+	for (int b = 0; b < SLPQ_HASH; b++) {
+		for (td = gd->gd_slpq[b]; td != NULL; td = td->td_snext) {
+			if (td != arg)
+				continue;
+			if ((td->td_uflags & TDU_SINTR) &&
+			    (td->td_flags & TDF_RUNQ) == 0) {
+				slpq_remove(gd, td);
+				lwkt_schedule(td);
+			}
+			return;
+		}
+	}
+}
+
+/*
+ * Make td notice thread_intr_pending(): end an interruptible sleep, or
+ * (running in user mode on another CPU) make it enter the kernel, which
+ * the IPI's interrupt does by itself.  Any thread context.  The caller
+ * must only know td was alive when it read td->td_gd (under the lock
+ * that keeps the process's thread list); td is not touched afterwards.
+ */
+void
+tsleep_intr(struct thread *td)
+{
+	struct globaldata *gd = mycpu, *tgd = td->td_gd;
+
+	crit_enter_td(gd->gd_curthread);
+	if (tgd == gd)
+		tsleep_intr_local(td, 0);
+	else
+		lwkt_send_ipiq(tgd, tsleep_intr_local, td, 0);
+	crit_exit_td(gd->gd_curthread);
 }
 
 /* Wake this CPU's sleepers on ident.  Critical section or IPI context. */

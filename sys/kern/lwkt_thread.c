@@ -34,6 +34,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/cpu_user.h>
 #include <sys/systm.h>
 #include <sys/globaldata.h>
 #include <sys/malloc.h>
@@ -202,10 +203,25 @@ lwkt_free_thread(struct thread *td)
 {
 	KKASSERT(td->td_flags & TDF_EXITING);
 	KKASSERT((td->td_flags & TDF_SYSTHREAD) == 0);
+	cpu_user_thread_free(td);
 	vm_page_free_contig(PHYS_TO_VM_PAGE(DMAP_TO_PHYS(td->td_kstack)),
 	    td->td_kstack_size / PAGE_SIZE);
 	kfree(td, M_THREAD);
 	__atomic_sub_fetch(&lwkt_nthreads, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Free a thread made with LWKT_CREATE_NOSCHED that was never scheduled
+ * (its creator's set-up failed).  Thread context, any CPU.
+ */
+void
+lwkt_exit_unstarted(struct thread *td)
+{
+	KASSERT((td->td_flags & (TDF_RUNQ | TDF_RUNNING)) == 0 &&
+	    td->td_switches == 0, ("lwkt_exit_unstarted: %s ran",
+	    td->td_name));
+	td->td_flags |= TDF_EXITING;
+	lwkt_free_thread(td);
 }
 
 /*
@@ -272,6 +288,7 @@ lwkt_switch_to(struct globaldata *gd, struct thread *td, struct thread *ntd)
 	ntd->td_switches++;
 	td->td_flags &= ~TDF_RUNNING;
 	ntd->td_flags |= TDF_RUNNING;
+	cpu_switch_hook(gd, td, ntd);
 	cpu_switch_to(td, ntd);
 	/* Running as td again, possibly on another CPU (lwkt_migrate). */
 	lwkt_switch_return(mycpu);

@@ -49,5 +49,6 @@
 #define ETIMEDOUT	60
 #define ENOSYS		78
 #define EASYNC		99	/* queued; the reply comes later */
+#define EJUSTRETURN	(-2)	/* kernel only: the frame is already set */
 
 #endif /* !_SYS_ERRNO_H_ */

@@ -1,8 +1,8 @@
 /*
  * Open files (sys/kern/kern_descrip.c, sys/kern/vfs_vnops.c).  A struct
  * file is what a descriptor points to: reference counted, shared by dup
- * and (later) fork.  Its operations table lets pipes and sockets plug in
- * later; vnode files use vnops.
+ * and fork.  Its operations table lets other objects plug in: vnode
+ * files use vnops, pipes pipeops (sys/kern/sys_pipe.c).
  */
 #ifndef _SYS_FILE_H_
 #define _SYS_FILE_H_
@@ -26,13 +26,23 @@ struct fileops {
 };
 
 #define DTYPE_VNODE	1
+#define DTYPE_PIPE	2	/* one end of a pipe (sys/kern/sys_pipe.c) */
+
+#define PIPE_SIZE	16384	/* bytes a pipe buffers */
+#define PIPE_BUF	4096	/* writes up to this size are atomic */
 
 struct file {
 	volatile int	f_refs;		/* [a] */
 	int		f_type;		/* [I] DTYPE_* */
-	int		f_flag;		/* [I] FREAD, FWRITE, FAPPEND, ... */
+	/*
+	 * FREAD and FWRITE never change; FNONBLOCK and FAPPEND may (fcntl
+	 * F_SETFL), so f_flag is read with __atomic_load_n and changed only
+	 * by a compare-and-swap of the whole word.
+	 */
+	volatile int	f_flag;		/* [a] FREAD, FWRITE, FAPPEND, ... */
 	const struct fileops *f_ops;	/* [I] */
 	struct vnode	*f_vp;		/* [I] referenced (DTYPE_VNODE) */
+	void		*f_data;	/* [I] the object (DTYPE_PIPE: a pipe) */
 	struct namecache *f_nch;	/* [I] referenced entry, or NULL */
 	struct klock	f_offlock;	/* serializes read/write/lseek */
 	off_t		f_offset;	/* [f_offlock] */

@@ -28,6 +28,15 @@ struct filedesc {
 struct filedesc *fdinit(struct namecache *cdir, struct namecache *rdir);
 /* Close everything and free (process exit). */
 void	fdfree(struct filedesc *fdp);
+/*
+ * A copy of p's table for fork: every open descriptor shares its file
+ * (a new reference each), UF_* flags copied, same cwd and root (new
+ * references); reserved slots (opens in progress) are not copied.  NULL
+ * if memory is short (nothing is left behind).  Does not block.
+ */
+struct filedesc *fdcopy(struct proc *p);
+/* Close every UF_EXCLOSE descriptor of p (exec).  May block. */
+void	fdcloseexec(struct proc *p);
 
 /* Install fp (the caller's reference moves in) at the lowest free slot. */
 int	fdalloc(struct proc *p, struct file *fp, int flags, int *fdp);

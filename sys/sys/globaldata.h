@@ -40,6 +40,7 @@ struct globaldata {
 	struct lwkt_stats gd_cnt;	/* [L] counters; others may read */
 	vm_offset_t	gd_idlestack;	/* [I] base of the idle thread's stack */
 	struct md_globaldata gd_md;	/* machine-dependent part */
+	uint64_t	gd_uslice;	/* [L] tick of the last user time slice */
 };
 CTASSERT(offsetof(struct globaldata, gd_curthread) == 8);
 

@@ -15,6 +15,27 @@ struct stat;
 int	kern_open(const char *path, int flags, int mode, int *fdp);
 int	kern_close(int fd);
 int	kern_dup(int fd, int *newfdp);
+/*
+ * POSIX dup2: newfd (closed first if open) becomes a descriptor of fd's
+ * file, without close-on-exec; *resfd = newfd.  fd == newfd only checks
+ * fd.  EBADF (bad fd, newfd < 0 or >= FD_MAXFILES), EBUSY (newfd is
+ * reserved by an open in progress), ENOMEM.
+ */
+int	kern_dup2(int fd, int newfd, int *resfd);
+/*
+ * fcntl: F_DUPFD (lowest free >= arg), F_GETFD/F_SETFD (FD_CLOEXEC),
+ * F_GETFL (O_ACCMODE | O_NONBLOCK | O_APPEND), F_SETFL (only O_NONBLOCK
+ * and O_APPEND change); commands and FD_CLOEXEC from <sys/sysmsg.h>.
+ * *resp = the result (new fd, flags, or 0).  EBADF, EINVAL, EMFILE.
+ */
+int	kern_fcntl(int fd, int cmd, long arg, long *resp);
+/*
+ * A pipe: fds[0] its read end, fds[1] its write end.  flags: O_CLOEXEC
+ * (both descriptors), O_NONBLOCK (both files); EINVAL for others.
+ * EMFILE (fewer than two free descriptors) or ENOMEM, and then nothing
+ * is left behind.  (sys/kern/sys_pipe.c)
+ */
+int	kern_pipe(int fds[2], int flags);
 /* Read/write at the file position; *donep bytes moved. */
 int	kern_read(int fd, void *buf, size_t len, size_t *donep);
 int	kern_write(int fd, const void *buf, size_t len, size_t *donep);

@@ -138,7 +138,20 @@ struct thread {
 	struct vnode	*td_nsdir[2];	/* [L] vfs_vop.c: last namespace op's */
 	uint32_t	td_nsgen[2];	/* [L] directories and their generation */
 	char		td_name[24];	/* [I] */
+	/* User threads and threads working for a process (kern_proc.c). */
+	struct pmap	*td_pmap;	/* [I] address space to run in, or NULL */
+	void		*td_fpu;	/* [L] user FPU/SSE save area or NULL */
+	uint64_t	td_onfault;	/* [L] copyin/copyout recovery address */
+	struct trapframe *td_frame;	/* [I] user register frame or NULL */
+	struct thread	*td_pnext;	/* [proc p_lock] process's thread list */
+	int		td_tid;		/* [I] thread id (user threads) */
+	volatile int	td_uflags;	/* [a] TDU_* */
+	void		*td_sysmsg;	/* [L] async message this thread serves */
 };
+
+#define TDU_USER	0x0001	/* runs user code (has td_frame) */
+#define TDU_ABORT	0x0002	/* its async message was aborted */
+#define TDU_SINTR	0x0004	/* in an interruptible (PCATCH) sleep */
 
 #define TDF_RUNQ	0x0001	/* on its CPU's run queue */
 #define TDF_RUNNING	0x0002	/* the CPU's current thread */
@@ -167,6 +180,8 @@ struct thread {
  */
 thread_t lwkt_create(void (*func)(void *), void *arg, int cpu, int pri,
 	    uint32_t tdflags, int flags, const char *name);
+/* Free a NOSCHED thread that was never scheduled. */
+void	lwkt_exit_unstarted(thread_t td);
 /* End the calling thread; its memory is freed after it switches out. */
 void	lwkt_exit(void) __dead2;
 /*
@@ -193,11 +208,14 @@ void	lwkt_migrate(int cpu);
  * lost.
  */
 #define PINTERLOCKED	0x1
+#define PCATCH		0x2	/* EINTR when thread_intr_pending(td) */
 int	tsleep(const volatile void *ident, int flags, const char *wmesg,
 	    uint64_t timo_ns);
 void	tsleep_interlock(const volatile void *ident);
 /* Wake every thread sleeping on ident, on every CPU.  Any context but FAST. */
 void	wakeup(const volatile void *ident);
+/* End td's PCATCH sleep so it sees thread_intr_pending(). */
+void	tsleep_intr(struct thread *td);
 /* Sleep until *counter is 0; workers call countdown_done() (kern_synch.c). */
 void	countdown_wait(volatile int *counter, const char *wmesg);
 void	countdown_done(volatile int *counter);
@@ -280,6 +298,7 @@ struct lwkt_stats {
 	uint64_t	msg_sync;	/* messages completed synchronously */
 	uint64_t	msg_async;	/* messages queued (EASYNC) */
 	uint64_t	cpusyncs;	/* cpusync rounds taken part in */
+	uint64_t	shootdowns;	/* user TLB shootdowns sent */
 };
 
 /* Print every CPU's counters (console command "lwkt", panic). */

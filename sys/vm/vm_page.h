@@ -21,7 +21,10 @@ struct vm_page {
 	uint8_t		pg_order;	/* [P] buddy order of a free block head */
 	uint8_t		pg_flags;	/* [P] PG_* */
 	uint16_t	pg_pad;
-	uint32_t	pg_npages;	/* [O] kmalloc: pages in a large run */
+	union {
+		uint32_t pg_npages;	/* [O] kmalloc: pages in a large run */
+		volatile uint32_t pg_urefs; /* [a] user page: mappings */
+	};
 	struct kmslab	*pg_slab;	/* [O] kmalloc: slab this page backs */
 };
 

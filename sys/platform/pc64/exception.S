@@ -10,9 +10,20 @@
  * trap(frame).  swapgs is done only when the trap came from user mode.
  */
 
+#define TF_R11	32
 #define TF_RBP	64
+#define TF_RCX	96
 #define TF_RIP	136
 #define TF_CS	144
+#define TF_RFLAGS 152
+
+/* Checked in user_machdep.c. */
+#define GD_USCRATCH	1616
+#define GD_KSTACK_TOP	1624
+#define T_SYSCALL	256
+#define USER_CS		0x2b
+#define USER_SS		0x23
+#define VM_MAX_USER	0x00007ffffffff000
 
 	.text
 	.p2align 4
@@ -37,6 +48,10 @@ alltraps:
 	jz	1f
 	swapgs
 1:
+	testb	$1, smap_enabled(%rip)
+	jz	1f
+	clac				/* AC may be set from user mode */
+1:
 	pushq	%rax
 	pushq	%rbx
 	pushq	%rcx
@@ -59,6 +74,8 @@ alltraps:
 	movq	%rsp, %rbp
 	call	trap
 	addq	$16, %rsp
+	.globl	doreti_pop
+doreti_pop:
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -80,3 +97,127 @@ alltraps:
 2:
 	addq	$16, %rsp		/* vector and error code */
 	iretq
+
+/*
+ * cpu_user_enter(tf): leave for user mode with the register state *tf,
+ * which is the frame at the top of the current thread's kernel stack.
+ * Used by a new user thread's first run (exec, fork, thread creation).
+ */
+	.globl	cpu_user_enter
+cpu_user_enter:
+	cli
+	movq	%rdi, %rsp
+	jmp	doreti_pop
+
+/*
+ * The `syscall' instruction lands here (MSR_LSTAR), interrupts off
+ * (MSR_SFMASK clears IF, TF, DF, AC, NT), still on the user stack with
+ * the user's %gs.  Build a struct trapframe at the top of the thread's
+ * kernel stack, exactly where an interrupt from user mode would, so
+ * that signals, fork and exec see one frame format; then call
+ * syscall_handler(frame).  Return with sysretq when the frame still
+ * says "return after the syscall" (%rcx = %rip, %r11 = %rflags, user
+ * selectors, a canonical user %rip); anything else (exec, sigreturn,
+ * signal delivery) goes out through iretq.
+ *
+ * NOTE: sysretq with a non-canonical %rip would fault in ring 0 on the
+ * user's stack; the VM_MAX_USER test rules that out.
+ */
+	.globl	syscall_entry
+syscall_entry:
+	swapgs
+	movq	%rsp, %gs:GD_USCRATCH
+	movq	%gs:GD_KSTACK_TOP, %rsp
+	pushq	$USER_SS
+	pushq	%gs:GD_USCRATCH
+	pushq	%r11
+	pushq	$USER_CS
+	pushq	%rcx
+	pushq	$0
+	pushq	$T_SYSCALL
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	sti
+	movq	%rsp, %rdi
+	pushq	TF_RIP(%rdi)
+	pushq	TF_RBP(%rdi)
+	movq	%rsp, %rbp
+	call	syscall_handler
+	addq	$16, %rsp
+	cli
+	movq	TF_RIP(%rsp), %rcx
+	cmpq	TF_RCX(%rsp), %rcx
+	jne	doreti_pop
+	movq	TF_RFLAGS(%rsp), %r11
+	cmpq	TF_R11(%rsp), %r11
+	jne	doreti_pop
+	cmpq	$USER_CS, TF_CS(%rsp)
+	jne	doreti_pop
+	movabsq	$VM_MAX_USER, %rax
+	cmpq	%rax, %rcx
+	jae	doreti_pop
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	/* trapno, err, rip, cs, rflags, rsp, ss */
+	swapgs
+	movq	40(%rsp), %rsp
+	sysretq
+
+/*
+ * copy_user(dst, src, len, &td->td_onfault): the copy loop of
+ * copyin/copyout (user_machdep.c), which validated the user range.  A
+ * fault on a user page the VM cannot resolve resumes at 1: (trap.c
+ * sets %rip to td_onfault) and returns EFAULT; else 0.
+ */
+	.globl	copy_user
+copy_user:
+	movq	%rcx, %r8
+	leaq	1f(%rip), %rax
+	movq	%rax, (%r8)
+	movq	%rdx, %rcx
+	testb	$1, smap_enabled(%rip)
+	jz	2f
+	stac
+2:
+	rep movsb
+	testb	$1, smap_enabled(%rip)
+	jz	3f
+	clac
+3:
+	movq	$0, (%r8)
+	xorl	%eax, %eax
+	ret
+1:
+	testb	$1, smap_enabled(%rip)
+	jz	4f
+	clac
+4:
+	movq	$0, (%r8)
+	movl	$14, %eax		/* EFAULT */
+	ret

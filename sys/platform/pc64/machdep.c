@@ -212,6 +212,7 @@ cpu_setup_regs(void)
 	__asm__ __volatile__("movq %0, %%cr0" :: "r"(rcr0() | CR0_WP));
 	if (cpu_has_pge)
 		load_cr4(rcr4() | CR4_PGE);
+	cpu_user_init();
 }
 
 static void
@@ -278,9 +279,11 @@ idt_init(void)
 	for (int vec = 0; vec < 256; vec++) {
 		uint64_t off = (uint64_t)idt_stubs + 16 * vec;
 		uint64_t ist = vec == 8 ? 1 : vec == 2 ? 2 : 0;
+		/* int3 may be raised from user mode (SIGTRAP). */
+		uint64_t type = vec == 3 ? 0xeeUL : 0x8eUL;
 
 		idt[vec * 2] = (off & 0xffff) | ((uint64_t)GSEL_KCODE << 16) |
-		    (ist << 32) | (0x8eUL << 40) |
+		    (ist << 32) | (type << 40) |
 		    (((off >> 16) & 0xffff) << 48);
 		idt[vec * 2 + 1] = off >> 32;
 	}

@@ -14,6 +14,9 @@
  */
 
 #include <sys/types.h>
+#include <sys/proc.h>
+#include <sys/errno.h>
+#include <sys/sysmsg_kern.h>
 #include <sys/systm.h>
 #include <sys/globaldata.h>
 #include <sys/cons.h>
@@ -131,6 +134,12 @@ trap_exception(struct trapframe *tf)
 
 	if (vec == T_NMI && panicstr != NULL)
 		md_halt();			/* stopped by panic */
+	if ((tf->tf_cs & 3) != 0 && vec != T_NMI && vec != T_MCHK) {
+		user_trap(tf);
+		return;
+	}
+	if (vec == T_PAGEFLT && user_kernel_fault(tf))
+		return;
 	if (tc != NULL && vec != T_NMI && vec != T_DOUBLEFLT &&
 	    vec != T_MCHK) {
 		tc->tc_vector = vec;
@@ -181,6 +190,31 @@ trap(struct trapframe *tf)
 	if (gd->gd_intr_nesting == 0 && gd->gd_curthread->td_critcount == 0 &&
 	    (gd->gd_reqflags & RQF_PREEMPT))
 		lwkt_intr_exit(gd);
+	if ((tf->tf_cs & 3) != 0) {
+		/* Back to user mode: signals, exit, time slicing. */
+		cpu_enable_intr();
+		userret(tf);
+		cpu_disable_intr();
+	}
+}
+
+/*
+ * The `syscall' instruction (exception.S, interrupts enabled): one of
+ * the message primitives of <sys/sysmsg.h>.  A primitive that replaced
+ * the whole frame (sigreturn, exec) returns EJUSTRETURN.
+ */
+void
+syscall_handler(struct trapframe *tf)
+{
+	int64_t res;
+	int error;
+
+	res = sysmsg_primitive(tf->tf_rax, tf->tf_rdi, tf->tf_rsi, &error);
+	if (error != EJUSTRETURN) {
+		tf->tf_rax = (uint64_t)res;
+		tf->tf_rdx = (uint64_t)error;
+	}
+	userret(tf);
 }
 
 extern char __kernel_end[];

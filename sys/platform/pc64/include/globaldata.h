@@ -25,7 +25,17 @@ CTASSERT(sizeof(struct md_tss) == 104);
 
 #define NGDT		7	/* null, kcode, kdata, ucode32, udata, ucode, tss(2) */
 
+struct pmap;
+
 struct md_globaldata {
+	/*
+	 * Used by syscall_entry (exception.S) through %gs; their offsets
+	 * in struct globaldata are checked in user_machdep.c.
+	 */
+	uint64_t	md_uscratch;	/* [L] user %rsp while entering */
+	uint64_t	md_kstack_top;	/* [L] current user thread's stack top */
+	struct pmap	*md_curpmap;	/* [L] user pmap in %cr3, or NULL */
+	struct thread	*md_fpuowner;	/* [L] unused: FPU state is eager */
 	uint64_t	md_gdt[NGDT + 1] __aligned(16);	/* [I] after init */
 	struct md_tss	md_tss __aligned(16);		/* [I] after init */
 	vm_offset_t	md_dfstack;	/* [I] double fault / NMI IST stack top */

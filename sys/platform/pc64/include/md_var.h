@@ -40,6 +40,15 @@ void		cpu_features_init(void);
 extern bool	cpu_has_x2apic;
 extern bool	cpu_has_invtsc;
 
+/* user_machdep.c: user mode support. */
+void		cpu_user_init(void);		/* each CPU, interrupts off */
+void		cpu_user_enter(struct trapframe *tf) __dead2;	/* exception.S */
+int		copy_user(void *dst, const void *src, size_t len,
+		    uint64_t *onfault);		/* exception.S */
+void		user_trap(struct trapframe *tf);
+bool		user_kernel_fault(struct trapframe *tf);
+extern uint8_t	smap_enabled;
+
 /* trap.c */
 void		trap(struct trapframe *tf);
 void		trap_dump(struct trapframe *tf);

@@ -12,6 +12,33 @@
 #define MSR_EFER	0xc0000080
 #define EFER_LME	0x100
 #define EFER_NXE	0x800
+#define EFER_SCE	0x001
+#define MSR_STAR	0xc0000081
+#define MSR_LSTAR	0xc0000082
+#define MSR_SFMASK	0xc0000084
+#define CR0_MP		0x00000002
+#define CR0_EM		0x00000004
+#define CR0_TS		0x00000008
+#define CR0_NE		0x00000020
+#define CR4_OSFXSR	0x00000200
+#define CR4_OSXMMEXCPT	0x00000400
+#define CR4_SMEP	0x00100000
+#define CR4_SMAP	0x00200000
+#define CPUID7_SMEP	0x00000080	/* leaf 7, ebx */
+#define CPUID7_SMAP	0x00100000	/* leaf 7, ebx */
+#define PSL_C		0x00000001
+#define PSL_PF		0x00000004
+#define PSL_AF		0x00000010
+#define PSL_Z		0x00000040
+#define PSL_N		0x00000080
+#define PSL_T		0x00000100
+#define PSL_D		0x00000400
+#define PSL_V		0x00000800
+#define PSL_NT		0x00004000
+#define PSL_AC		0x00040000
+/* Flags user code may set through sigreturn. */
+#define PSL_USERCHANGE	(PSL_C | PSL_PF | PSL_AF | PSL_Z | PSL_N | PSL_T | \
+			 PSL_D | PSL_V | PSL_AC)
 #define MSR_FSBASE	0xc0000100
 #define MSR_GSBASE	0xc0000101
 #define MSR_KGSBASE	0xc0000102

@@ -24,6 +24,7 @@
 #define T_ALIGN		17
 #define T_MCHK		18
 #define T_SIMD		19
+#define T_SYSCALL	256	/* tf_trapno of a syscall frame (not a vector) */
 
 /* Page fault error code bits. */
 #define PGEX_P		0x01	/* protection violation (else not present) */
