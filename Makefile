@@ -99,12 +99,13 @@ $(LIBC): $(LIBC_OBJS)
 
 # One rule per program kind; the objects of a program are its directory's.
 .SECONDEXPANSION:
-$(UROOT)/bin/%: $$(patsubst %,$(BUILD)/u/%.o,$$(basename $$(wildcard usr.bin/$$*/*.c))) $(CRT0) $(LIBC)
+$(UROOT)/bin/%: $$(addprefix $(BUILD)/u/,$$(addsuffix .o,$$(basename $$(wildcard usr.bin/$$*/*.c)))) $(CRT0) $(LIBC)
 	@mkdir -p $(dir $@)
 	@echo "  ULD     $@"
 	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $(filter %.o,$(filter-out $(CRT0),$^)) $(LIBC)
+	@if [ "$*" = test ]; then ln -f $@ '$(dir $@)['; fi
 
-$(UROOT)/sbin/%: $$(patsubst %,$(BUILD)/u/%.o,$$(basename $$(wildcard sbin/$$*/*.c))) $(CRT0) $(LIBC)
+$(UROOT)/sbin/%: $$(addprefix $(BUILD)/u/,$$(addsuffix .o,$$(basename $$(wildcard sbin/$$*/*.c)))) $(CRT0) $(LIBC)
 	@mkdir -p $(dir $@)
 	@echo "  ULD     $@"
 	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $(filter %.o,$(filter-out $(CRT0),$^)) $(LIBC)

@@ -1,8 +1,14 @@
 /*
  * Machine-independent main: entered on the boot CPU once the platform has
- * every CPU running, memory and interrupts up.  It decides between the
- * in-kernel test run (ktest=GLOB) and the interactive console monitor,
- * once the filesystems are up (vfs_init: tmpfs root, initrd, /dev).
+ * every CPU running, memory and interrupts up.  Once the filesystems are
+ * up (vfs_init: tmpfs root, initrd, /dev) it runs, by the command line:
+ *   ktest=GLOB	the in-kernel tests, then leaves QEMU;
+ *   bench=GLOB	the in-kernel benchmarks, then leaves QEMU;
+ *   monitor	the interactive console monitor (kern_monitor.c);
+ *   otherwise	the first user process, init=PATH (default /sbin/init),
+ *		with utest=NAME passed on as "-t NAME" (the userland test
+ *		runner) and ubench=NAME as "-b NAME"; the monitor if init
+ *		cannot be started.
  */
 
 #include <sys/types.h>
@@ -10,6 +16,38 @@
 #include <sys/kernel.h>
 #include <sys/kbench.h>
 #include <sys/mount.h>
+#include <sys/proc.h>
+#include <sys/thread.h>
+
+/* Start init; false if it could not be started. */
+static bool
+start_init(void)
+{
+	const char *path = kern_getarg("init");
+	const char *ut = kern_getarg("utest"), *ub = kern_getarg("ubench");
+	char *argv[4];
+	int pid;
+
+	if (path == NULL)
+		path = "/sbin/init";
+	argv[0] = (char *)path;
+	argv[1] = argv[2] = argv[3] = NULL;
+	if (ut != NULL) {
+		argv[1] = "-t";
+		argv[2] = (char *)ut;
+		panic_exit = true;
+	} else if (ub != NULL) {
+		argv[1] = "-b";
+		argv[2] = (char *)ub;
+		panic_exit = true;
+	}
+	pid = proc_start_init(path, argv);
+	if (pid < 0) {
+		kprintf("init: cannot start %s: error %d\n", path, -pid);
+		return (false);
+	}
+	return (true);
+}
 
 void
 kernel_main(void)
@@ -30,6 +68,11 @@ kernel_main(void)
 	if (glob != NULL) {
 		panic_exit = true;
 		ktest_run(glob);
+	}
+	if (kern_getarg("monitor") == NULL && start_init()) {
+		/* init owns the console now; this thread has no more work. */
+		for (;;)
+			tsleep(&kernel_main, 0, "idle", 0);
 	}
 	monitor_run();
 }

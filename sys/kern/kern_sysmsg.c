@@ -411,7 +411,8 @@ sysmsg_primitive(uint64_t prim, uint64_t a0, uint64_t a1, int *errp)
 		if (error == 0)
 			error = sysent[m.sm_cmd].sy_call(&m, &res);
 		*errp = error;
-		return (error == 0 ? res : 0);
+		/* The result even with an error: nanosleep's time left. */
+		return (res);
 	case SYSP_SENDMSG:
 		return (sysmsg_send(a0, errp));
 	case SYSP_WAITMSG:

@@ -38,3 +38,6 @@ $(HT_PROGS): $(HT_DIR)/%: $(HT_DIR)/%.o $(HT_DIR)/host_support.o $(HT_KOBJS)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ $(HT_LIBS)
 
 -include $(HT_KOBJS:.o=.d) $(HT_TOBJS:.o=.d)
+
+include tests/host/libc/libc.mk
+include tests/host/utils/utils.mk

@@ -225,8 +225,13 @@ user_trap(struct trapframe *tf)
 		sig = SIGSEGV;
 		break;
 	}
-	if (sig != 0)
+	if (sig != 0) {
+		kprintf("pid %d (%s): trap %lu at rip %#lx, address %#lx, "
+		    "error %#lx: signal %d\n", p != NULL ? p->p_pid : 0,
+		    p != NULL ? p->p_comm : "?", tf->tf_trapno, tf->tf_rip,
+		    tf->tf_trapno == T_PAGEFLT ? rcr2() : 0, tf->tf_err, sig);
 		trapsignal(td, sig);
+	}
 	userret(tf);
 	cpu_disable_intr();
 }

@@ -1,0 +1,1 @@
+../../../../sys/sys/sysmsg.h

@@ -1,0 +1,8 @@
+/*
+ * true: do nothing, successfully.  Arguments are ignored.
+ */
+int
+main(void)
+{
+	return (0);
+}
