@@ -73,11 +73,14 @@ CRT0	:= $(BUILD)/u/lib/libc/arch/x86_64/crt0.o
 UROOT	:= $(BUILD)/uroot
 UBIN_DIRS := $(patsubst %/,%,$(dir $(wildcard usr.bin/*/*.c)))
 USBIN_DIRS := $(patsubst %/,%,$(dir $(wildcard sbin/*/*.c)))
+UTEST_DATA := $(wildcard tests/user/MANIFEST tests/user/*.in tests/user/*.expect)
 UPROGS	:= $(sort $(patsubst usr.bin/%,$(UROOT)/bin/%,$(UBIN_DIRS)) \
 	$(patsubst sbin/%,$(UROOT)/sbin/%,$(USBIN_DIRS)) \
-	$(patsubst tests/user/%.c,$(UROOT)/usr/tests/%,$(wildcard tests/user/*.c)))
+	$(patsubst tests/user/%.c,$(UROOT)/usr/tests/%,$(wildcard tests/user/*.c)) \
+	$(patsubst bench/%.c,$(UROOT)/usr/bench/%,$(wildcard bench/*.c)) \
+	$(patsubst tests/user/%,$(UROOT)/usr/tests/%,$(UTEST_DATA)))
 UOBJS	= $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard \
-	usr.bin/*/*.c sbin/*/*.c tests/user/*.c)))
+	usr.bin/*/*.c sbin/*/*.c tests/user/*.c bench/*.c)))
 
 userland: $(UPROGS)
 
@@ -109,6 +112,24 @@ $(UROOT)/sbin/%: $$(addprefix $(BUILD)/u/,$$(addsuffix .o,$$(basename $$(wildcar
 	@mkdir -p $(dir $@)
 	@echo "  ULD     $@"
 	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $(filter %.o,$(filter-out $(CRT0),$^)) $(LIBC)
+
+$(UROOT)/usr/bench/%: $(BUILD)/u/bench/%.o $(CRT0) $(LIBC)
+	@mkdir -p $(dir $@)
+	@echo "  ULD     $@"
+	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< $(LIBC)
+
+# Test data (the manifest, scripted sessions) is copied as it is.
+$(UROOT)/usr/tests/MANIFEST: tests/user/MANIFEST
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
+$(UROOT)/usr/tests/%.in: tests/user/%.in
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
+$(UROOT)/usr/tests/%.expect: tests/user/%.expect
+	@mkdir -p $(dir $@)
+	@cp $< $@
 
 $(UROOT)/usr/tests/%: $(BUILD)/u/tests/user/%.o $(CRT0) $(LIBC)
 	@mkdir -p $(dir $@)

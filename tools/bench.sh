@@ -14,16 +14,16 @@ initrd=${3:-}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-run() {		# run NAME ACCEL [extra qemu args...]
-	name=$1 accel=$2
-	shift 2
+run() {		# run NAME ACCEL APPEND [extra qemu args...]
+	name=$1 accel=$2 append=$3
+	shift 3
 	if [ -n "$initrd" ]; then
 		set -- "$@" -initrd "$initrd"
 	fi
 	timeout 600 qemu-system-x86_64 -machine q35,accel="$accel" -cpu max \
 	    -smp "$smp" -m 512M -nodefaults -no-reboot -display none \
 	    -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	    "$@" -kernel "$kernel" -append "bench=*" </dev/null \
+	    "$@" -kernel "$kernel" -append "$append" </dev/null \
 	    >"$out/$name.log" 2>"$out/$name.err"
 	st=$?
 	if [ $st -ne 33 ] || ! grep -q '^BENCH-END' "$out/$name.log"; then
@@ -35,11 +35,23 @@ run() {		# run NAME ACCEL [extra qemu args...]
 	    >"$out/$name.tab"
 }
 
-run tcg tcg -icount shift=0,sleep=off || exit 1
-if ! run kvm kvm; then
-	echo "bench: no KVM figures" >&2
-	: >"$out/kvm.tab"
-fi
+# Kernel benchmarks (bench=*), then the user-level ones (init runs
+# /usr/bench/ubench: bench/ubench.c), each under TCG and KVM.
+icount="-icount shift=0,sleep=off"
+run ktcg tcg "bench=*" $icount || exit 1
+run utcg tcg "ubench=ubench" $icount || exit 1
+cat "$out/ktcg.tab" "$out/utcg.tab" >"$out/tcg.tab"
+cat "$out/ktcg.log" "$out/utcg.log" >"$out/tcg.log"
+: >"$out/kvm.tab"
+for kind in k u; do
+	arg="bench=*"
+	[ $kind = u ] && arg="ubench=ubench"
+	if run ${kind}kvm kvm "$arg"; then
+		cat "$out/${kind}kvm.tab" >>"$out/kvm.tab"
+	else
+		echo "bench: no KVM figures for ${kind}" >&2
+	fi
+done
 
 printf '%-16s %14s %14s  %s\n' "benchmark" "TCG insns" "KVM cycles" \
     "(smp=$smp, per operation)"

@@ -121,6 +121,8 @@ run_one(const char *dir, const char *name, bool ktap)
 	}
 	status = pid < 0 ? -1 : wait_for(pid);
 	if (ktap) {
+		/* A session's shell may have left a prompt on the line. */
+		printf("\n");
 		describe(status);
 		printf("%s 1 %s\n", status == 0 ? "ok" : "not ok", name);
 	}

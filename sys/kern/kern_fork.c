@@ -33,6 +33,8 @@
 #include <sys/cpu_user.h>
 #include <sys/pmap_user.h>
 #include <sys/vm_map.h>
+#include <sys/kernel.h>
+#include <machine/cpufunc.h>
 
 MALLOC_DECLARE(M_PROC);
 
@@ -76,13 +78,25 @@ proc_pick_cpu(void)
 	return (n % ncpus);
 }
 
-/* First code of every user thread: pending work, then user mode. */
+/*
+ * First code of every user thread: pending work, then user mode.  In
+ * bench mode (ubench=) the very first entry, init's, prints the boot
+ * benchmark: TSC ticks since reset, which under TCG -icount shift=0
+ * are guest instructions (firmware, PVH loader and kernel included).
+ */
 static void
 user_thread_start(void *arg)
 {
+	static bool first = true;
 	struct thread *td = curthread;
 
 	userret(td->td_frame);
+	if (first && td->td_proc == initproc) {
+		first = false;
+		if (kern_getarg("ubench") != NULL)
+			kprintf("BENCH boot_to_user %lu 1 boot to the first "
+			    "user instruction (reset to init)\n", rdtsc());
+	}
 	cpu_user_return();
 }
 

@@ -10,7 +10,12 @@
 # and its exit status, which kyua cross-checks (passed, skipped and
 # expected_failure exit 0; failed and broken exit 1).
 #
-# Needs clang (to assemble the fake images); nothing else beyond atf-sh.
+# The user_* cases do the same for the userland tests: a MANIFEST beside
+# the fake image, session files (NAME.in, NAME.expect) beside it, and a
+# fake QEMU that records what was typed on its stdin.
+#
+# Needs clang (to assemble the fake images) and bash (for one fake QEMU);
+# nothing else beyond atf-sh.
 
 # The program under test sits next to us in the build tree.
 ktest_path()
@@ -692,6 +697,351 @@ fuzz_one()
 	    atf_fail "bad listing for an image $1"
 }
 
+# user_manifest [LINE...]: uroot/usr/tests/MANIFEST beside kernel.elf (where
+# ktest looks by default), one line per argument, printf escapes allowed.
+user_manifest()
+{
+	mkdir -p uroot/usr/tests
+	: > uroot/usr/tests/MANIFEST
+	for _l in "$@"; do
+		# shellcheck disable=SC2059
+		printf "$_l\n" >> uroot/usr/tests/MANIFEST
+	done
+}
+
+# The kernel cases of std_image, as listed (kyua's header included).
+std_listing()
+{
+	cat <<'EOF'
+Content-Type: application/X-atf-tp; version="1"
+
+ident: simple
+descr: A simple test
+timeout: 100
+
+ident: multi_smp1
+descr: An SMP test [1 CPU]
+timeout: 160
+
+ident: multi_smp4
+descr: An SMP test [4 CPUs]
+timeout: 160
+
+ident: knownbug
+descr: A known bug (expected to fail)
+timeout: 70
+EOF
+}
+
+atf_test_case user_list
+user_list_head()
+{
+	atf_set descr "Lists the userland tests of the MANIFEST after the kernel's, as user_NAME cases"
+	atf_set require.progs clang
+}
+user_list_body()
+{
+	std_image
+	# No MANIFEST: only the kernel's cases.
+	std_listing > expout
+	atf_check -o file:expout "$(ktest_path)" -v kernel=kernel.elf -l
+	user_manifest '# comment' '' 'hello 2 60 Says hello' \
+	    '  # indented comment' \
+	    'sh_session\t1,4\t30\t  A scripted\tsession  ' \
+	    'multi 1 5 Same name as a kernel test, other case names\r'
+	{
+		std_listing
+		cat <<'EOF'
+
+ident: user_hello
+descr: Says hello
+timeout: 100
+
+ident: user_sh_session_smp1
+descr: A scripted session [1 CPU]
+timeout: 70
+
+ident: user_sh_session_smp4
+descr: A scripted session [4 CPUs]
+timeout: 70
+
+ident: user_multi
+descr: Same name as a kernel test, other case names
+timeout: 45
+EOF
+	} > expout
+	atf_check -o file:expout -e empty "$(ktest_path)" -v kernel=kernel.elf -l
+	# The variable names another MANIFEST; empty means none.
+	mv uroot/usr/tests/MANIFEST other
+	atf_check -o file:expout "$(ktest_path)" -v kernel=kernel.elf \
+	    -v utests="$(pwd)/other" -l
+	std_listing > expout
+	atf_check -o file:expout "$(ktest_path)" -v kernel=kernel.elf -l
+	mv other uroot/usr/tests/MANIFEST
+	atf_check -o file:expout "$(ktest_path)" -v kernel=kernel.elf \
+	    -v utests= -l
+	# A final line without a newline counts.
+	printf 'last 1 9 no newline' > uroot/usr/tests/MANIFEST
+	atf_check -o match:"^ident: user_last$" "$(ktest_path)" \
+	    -v kernel=kernel.elf -l
+}
+
+atf_test_case user_run
+user_run_head()
+{
+	atf_set descr "A userland case boots with utest=NAME smp=N and is judged like a kernel test"
+	atf_set require.progs clang
+}
+user_run_body()
+{
+	std_image
+	user_manifest 'hello 2 60 Says hello' 'smp 1,4 60 SMP'
+	fake_qemu 33
+	serial 'KTAP version 1\n1..1\n# pid 2\nok 1 hello\n'
+	expect user_hello passed 0
+	atf_check -o inline:"-append\nutest=hello smp=2\n" \
+	    sh -c "grep -A 1 -- '^-append\$' qemu.args"
+	atf_check -o inline:"/dev/null\n" cat qemu.stdin
+	serial 'KTAP version 1\n1..1\nok 1 smp\n'
+	expect user_smp_smp4 passed 0
+	atf_check -o match:"^utest=smp smp=4$" cat qemu.args
+	fake_qemu 65
+	serial 'KTAP version 1\n1..1\n# FAIL pipes.c:40: n == 5\n# exit status 1\nnot ok 1 hello\n'
+	expect user_hello "failed: pipes.c:40: n == 5" 1
+	# init's own diagnostics stand in for a missing "# FAIL".
+	serial 'KTAP version 1\n1..1\ninit: /usr/tests/hello: No such file\n# exit status 127\nnot ok 1 hello\n'
+	expect user_hello "failed: not ok, without a '# FAIL' diagnostic; last diagnostic: exit status 127" 1
+	serial 'KTAP version 1\n1..1\nnot ok 1 other\n'
+	expect user_hello "broken: KTAP result is for test 1 'other', expected test 1 'hello'" 1
+	# Kernel names do not run as userland cases, nor the other way.
+	expect user_simple "broken: the kernel has no test case 'user_simple'" 1
+	expect hello "broken: the kernel has no test case 'hello'" 1
+	expect user_manifest "broken: the kernel has no test case 'user_manifest'" 1
+}
+
+# bad_manifest REGEX: the MANIFEST must be refused with a reason matching
+# REGEX: the kernel's cases are still listed, then the synthetic case
+# user_manifest instead of any userland case; running it gives the reason.
+bad_manifest()
+{
+	{
+		std_listing
+		cat <<'EOF'
+
+ident: user_manifest
+descr: Reads the list of userland tests out of their MANIFEST
+timeout: 60
+EOF
+	} > expout
+	atf_check -o file:expout -e empty "$(ktest_path)" -v kernel=kernel.elf -l
+	rm -f result
+	atf_check -s exit:1 -e match:"$1" \
+	    "$(ktest_path)" -v kernel=kernel.elf -r result user_manifest
+	atf_check -o match:"^broken: userland test manifest.*$1" cat result
+	# The kernel's cases still run.
+	fake_qemu 33
+	serial 'KTAP version 1\n1..1\nok 1 simple\n'
+	expect simple passed 0
+}
+
+atf_test_case user_bad_manifest
+user_bad_manifest_head()
+{
+	atf_set descr "Malformed MANIFEST lines drop the userland cases and are reported through user_manifest"
+	atf_set require.progs clang
+}
+user_bad_manifest_body()
+{
+	std_image
+	user_manifest 'ok 1 60 fine' 'short 1 60'
+	bad_manifest "line 2 does not have 4 fields"
+	user_manifest 'lonely'
+	bad_manifest "line 1 does not have 4 fields"
+	for name in 9a a-b a.b manifest; do
+		user_manifest "$name 1 60 d"
+		bad_manifest "line 1: bad test name '$name'"
+	done
+	# 65 bytes: one too many (quoted cut to 64).
+	long=x1234567890123456789012345678901234567890123456789012345678901234
+	user_manifest "$long 1 60 d"
+	bad_manifest "line 1: bad test name '${long%4}'\$"
+	user_manifest "${long%4} 1 60 d"
+	atf_check -o match:"^ident: user_${long%4}\$" "$(ktest_path)" \
+	    -v kernel=kernel.elf -l
+	for cpus in 0 256 1,,2 1,1 01 x; do
+		user_manifest "a $cpus 60 d"
+		bad_manifest "line 1 \\(a\\): bad CPU list '$cpus'"
+	done
+	for t in 0 abc -1 86401 999999999999 1.5; do
+		user_manifest "a 1 $t d"
+		bad_manifest "line 1 \\(a\\): bad timeout '$t'"
+	done
+	user_manifest '# a\001b' 'a 1 60 d'
+	bad_manifest "line 1 has a non-printable byte 0x1"
+	user_manifest 'a 1 60 d\033[m'
+	bad_manifest "line 1 has a non-printable byte 0x1b"
+	user_manifest 'a 1 60 d' 'b 1 60 d\000x'
+	bad_manifest "contains a NUL byte"
+	user_manifest "a 1 60 $(printf '%0600d' 0)"
+	bad_manifest "line 1 \\(a\\): description longer than 512 bytes"
+	user_manifest 'a 1 60 d' '' 'a 2 60 d'
+	bad_manifest "line 3: test case name 'user_a' is used twice"
+	user_manifest 'a_smp2 1 60 d' 'a 2,4 60 d'
+	bad_manifest "line 2: test case name 'user_a_smp2' is used twice"
+	rm -f uroot/usr/tests/MANIFEST
+	mkdir uroot/usr/tests/MANIFEST
+	bad_manifest "MANIFEST is not a regular file"
+	rmdir uroot/usr/tests/MANIFEST
+	# A userland case name must not meet a kernel test's.
+	make_image kernel.elf 'simple\t1\t0\t60\tA simple test\n' \
+	    'user_dup\t1\t0\t60\tKernel test named like a userland one\n'
+	user_manifest 'dup 1 60 d'
+	atf_check -o match:"^ident: user_manifest$" "$(ktest_path)" \
+	    -v kernel=kernel.elf -l
+	rm -f result
+	atf_check -s exit:1 -e ignore "$(ktest_path)" -v kernel=kernel.elf \
+	    -r result user_manifest
+	atf_check -o inline:"broken: userland test manifest uroot/usr/tests/MANIFEST: line 1: test case name 'user_dup' is used twice\n" \
+	    cat result
+}
+
+# session_qemu STATUS: a fake QEMU (bash, for read -t) that prints the
+# KTAP header, records the lines typed on its stdin into qemu.stdin up to
+# one that is "exit", then prints serial.txt and exits with STATUS.  Input
+# that arrives before the plan is recorded in qemu.early.
+session_qemu()
+{
+	cat > qemu <<EOF
+#! /bin/bash
+cd "$(pwd)" || exit 3
+rm -f qemu.early
+if IFS= read -t 1 -r line; then echo "\$line" > qemu.early; fi
+printf 'boot\nKTAP version 1\n1..1\n'
+: > qemu.stdin
+while IFS= read -r line; do
+	printf '%s\n' "\$line" >> qemu.stdin
+	[ "\$line" = exit ] && break
+done
+cat serial.txt
+exit $1
+EOF
+	chmod +x qemu
+}
+
+atf_test_case user_session_in
+user_session_in_head()
+{
+	atf_set descr "NAME.in beside the MANIFEST is typed into QEMU's stdin, paced, after the KTAP plan"
+	atf_set require.progs "clang bash"
+	atf_set timeout 120
+}
+user_session_in_body()
+{
+	std_image
+	user_manifest 'sess 1 60 A shell session'
+	# 40 lines, far more than the guest's 256-byte input ring.
+	i=0
+	while [ $i -lt 40 ]; do
+		echo "echo line $i: the quick brown fox jumps over the lazy dog"
+		i=$((i + 1))
+	done > uroot/usr/tests/sess.in
+	printf 'a very long line %0100d\nexit\n' 0 >> uroot/usr/tests/sess.in
+	session_qemu 33
+	serial 'ok 1 sess\n'
+	expect user_sess passed 0
+	atf_check test ! -e qemu.early
+	atf_check cmp uroot/usr/tests/sess.in qemu.stdin
+	# The same through the utests variable: files beside that MANIFEST.
+	mkdir elsewhere
+	mv uroot/usr/tests/MANIFEST uroot/usr/tests/sess.in elsewhere/
+	printf 'echo hi\nexit\n' > elsewhere/sess.in
+	expect user_sess passed 0 utests="$(pwd)/elsewhere/MANIFEST"
+	atf_check -o inline:"echo hi\nexit\n" cat qemu.stdin
+	# A session file that cannot be read breaks the case.
+	rm elsewhere/sess.in
+	mkdir elsewhere/sess.in
+	expect user_sess "broken: $(pwd)/elsewhere/sess.in is not a regular file of at most 1048576 bytes" 1 \
+	    utests="$(pwd)/elsewhere/MANIFEST"
+}
+
+atf_test_case user_session_expect
+user_session_expect_head()
+{
+	atf_set descr "Every line of NAME.expect must show up in the serial output, in order"
+	atf_set require.progs clang
+}
+user_session_expect_body()
+{
+	std_image
+	user_manifest 'sess 1 60 A shell session'
+	fake_qemu 33
+	serial 'boot: sess\nKTAP version 1\n1..1\n$ echo one\none\n$ ls\nbin\tetc\nthree\n$ exit\nok 1 sess\n'
+	printf 'one\n\nbin etc\r\n\nthree\n' > uroot/usr/tests/sess.expect
+	expect user_sess passed 0
+	# Anywhere in a line, including before the KTAP header; a tab in
+	# the log matches a space.
+	printf 'boot: s\nbin etc\n' > uroot/usr/tests/sess.expect
+	expect user_sess passed 0
+	printf 'one\nfour\nthree\n' > uroot/usr/tests/sess.expect
+	expect user_sess "failed: expected output missing: four" 1
+	# Order matters; one serial line meets one expected line.
+	printf 'three\none\n' > uroot/usr/tests/sess.expect
+	expect user_sess "failed: expected output missing: one" 1
+	printf 'ok 1 sess\nok 1 sess\n' > uroot/usr/tests/sess.expect
+	expect user_sess "failed: expected output missing: ok 1 sess" 1
+	# A failing test keeps its own reason.
+	fake_qemu 65
+	serial 'KTAP version 1\n1..1\n# exit status 2\nnot ok 1 sess\n'
+	printf 'never\n' > uroot/usr/tests/sess.expect
+	expect user_sess "failed: not ok, without a '# FAIL' diagnostic; last diagnostic: exit status 2" 1
+	# A bad .expect breaks the case.
+	printf 'a\000b\n' > uroot/usr/tests/sess.expect
+	expect user_sess "broken: $(pwd)/uroot/usr/tests/sess.expect contains a NUL byte" 1
+	printf '%01100d\n' 0 > uroot/usr/tests/sess.expect
+	expect user_sess "broken: $(pwd)/uroot/usr/tests/sess.expect line 1 is longer than 1023 bytes" 1
+	# Kernel tests never look for session files.
+	printf 'never\n' > uroot/usr/tests/simple.expect
+	fake_qemu 33
+	serial 'KTAP version 1\n1..1\nok 1 simple\n'
+	expect simple passed 0
+}
+
+atf_test_case user_fuzz
+user_fuzz_head()
+{
+	atf_set descr "Listing never crashes or writes to stderr on random MANIFEST bytes"
+	atf_set require.progs clang
+	atf_set timeout 300
+}
+user_fuzz_body()
+{
+	std_image
+	mkdir -p uroot/usr/tests
+	awk 'BEGIN { srand(7); for (i = 0; i < 150; i++) {
+	    n = int(rand() * 200); s = ""
+	    for (j = 0; j < n; j++) {
+		r = rand()
+		if (r < 0.1) c = 10; else if (r < 0.2) c = 32
+		else if (r < 0.25) c = 9; else if (r < 0.3) c = 44
+		else if (r < 0.6) c = 48 + int(rand() * 10)
+		else c = int(rand() * 256)
+		s = s sprintf("\\%03o", c)
+	    }
+	    print s } }' > cases
+	while read -r bytes; do
+		# shellcheck disable=SC2059
+		printf "$bytes" > uroot/usr/tests/MANIFEST
+		"$(ktest_path)" -v kernel=kernel.elf -l > out 2> err
+		st=$?
+		if [ $st -ne 0 ] || [ -s err ]; then
+			cat err
+			atf_fail "ktest -l exited $st on MANIFEST $bytes"
+		fi
+		grep -q '^ident: simple$' out ||
+		    atf_fail "kernel cases lost on MANIFEST $bytes"
+	done < cases
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case list
@@ -715,4 +1065,10 @@ atf_init_test_cases()
 	atf_add_test_case bad_vars
 	atf_add_test_case bad_meta
 	atf_add_test_case fuzz
+	atf_add_test_case user_list
+	atf_add_test_case user_run
+	atf_add_test_case user_bad_manifest
+	atf_add_test_case user_session_in
+	atf_add_test_case user_session_expect
+	atf_add_test_case user_fuzz
 }

@@ -6,7 +6,9 @@
  * of its own, with its own timeout and its own result.  It never runs test
  * code itself: it reads the list of tests out of the kernel image and, to
  * run one, boots the kernel under QEMU with "ktest=NAME smp=N" and judges
- * what comes out of the serial port and how QEMU exits.
+ * what comes out of the serial port and how QEMU exits.  The userland
+ * tests (ktest_user.c) are cases too: listed in a MANIFEST file, booted
+ * with "utest=NAME smp=N", judged the same way.
  *
  * The protocol, as kyua 0.13/0.14 drives it (engine/atf*.cpp):
  *
@@ -31,6 +33,9 @@
  *   hang_timeout seconds; overrides every test's own limit
  *   initrd	  boot initrd, passed with -initrd; "" for none; default
  *		  initrd.cpio next to the kernel image if there is one
+ *   utests	  the userland tests' MANIFEST; "" for none; default
+ *		  uroot/usr/tests/MANIFEST next to the kernel image (none
+ *		  if it is not there)
  *
  * Test list.  The kernel's non-loaded section ".ktest_meta" holds lines
  * "name\tcpus\txfail\ttimeout\tdescription\n" (sys/sys/ktest.h).  A name
@@ -41,7 +46,9 @@
  * the reason
  * (kyua turns a listing that fails, or merely writes to stderr, into a
  * pseudo-case "__test_cases_list__" and drops the text, so this is the
- * only way to get the reason into the report).
+ * only way to get the reason into the report).  Userland tests follow the
+ * kernel's as "user_NAME" (or "user_NAME_smpN"); a bad MANIFEST yields
+ * the synthetic case "user_manifest" instead of them.
  *
  * Judging a run.  The serial log is copied to stdout as it arrives, so
  * kyua keeps it, and parsed on the fly (one line at a time, bounded
@@ -56,7 +63,9 @@
  *	 "ok 1 NAME" or "not ok 1 NAME", optionally "# SKIP why"	broken
  *	 otherwise
  *   (8) result and exit status agree: ok+33 passed (or skipped), not
- *	 ok+65 failed: first "# FAIL" diagnostic; any mix is broken.
+ *	 ok+65 failed: first "# FAIL" diagnostic (else the last "# "
+ *	 line); any mix is broken.
+ *   (9) userland only: a pass fails if a line of NAME.expect is missing.
  * A test marked xfail turns failed and broken into expected_failure
  * (trouble of the host, such as QEMU not starting, stays broken) and
  * passed into failed.
@@ -229,11 +238,11 @@ kt_onsignal(int sig)
 
 /*
  * The child: own process group (so the whole tree can be killed), dies
- * with us, stdin from /dev/null, stdout and stderr into our pipes.
- * Never returns.
+ * with us, stdin from infd (or /dev/null if it is -1), stdout and stderr
+ * into our pipes.  Never returns.
  */
 static void
-kt_child(char **argv, int outfd, int errfd, pid_t parent)
+kt_child(char **argv, int infd, int outfd, int errfd, pid_t parent)
 {
 	int fd;
 
@@ -245,7 +254,7 @@ kt_child(char **argv, int outfd, int errfd, pid_t parent)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	fd = open("/dev/null", O_RDONLY);
+	fd = infd >= 0 ? infd : open("/dev/null", O_RDONLY);
 	if (fd < 0 || dup2(fd, 0) < 0 || dup2(outfd, 1) < 0 ||
 	    dup2(errfd, 2) < 0)
 		_exit(KT_EXIT_EXEC);
@@ -280,6 +289,53 @@ kt_pump(int fd, struct kt_run *kr, bool serial)
 }
 
 /*
+ * Type the next piece of the session input into QEMU's stdin: once the
+ * KTAP plan has been seen, at most one line of at most KT_FEED_CHUNK
+ * bytes every KT_FEED_MS (see ktest_user.c).  fd is non-blocking; a full
+ * pipe just means later.  Returns false once there is nothing more to
+ * write, or nobody to read it.
+ */
+static bool
+kt_feed(int fd, struct kt_run *kr, long now)
+{
+	const char *p, *nl;
+	size_t n;
+	ssize_t w;
+
+	if (kr->kr_feedoff >= kr->kr_feedlen)
+		return (false);
+	if (kr->kr_ktap.kp_nplans == 0 || now < kr->kr_feednext)
+		return (true);
+	p = kr->kr_feed + kr->kr_feedoff;
+	n = kr->kr_feedlen - kr->kr_feedoff;
+	if (n > KT_FEED_CHUNK)
+		n = KT_FEED_CHUNK;
+	nl = memchr(p, '\n', n);
+	if (nl != NULL)
+		n = (size_t)(nl - p) + 1;
+	w = write(fd, p, n);
+	if (w < 0)
+		return (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR);
+	kr->kr_feedoff += (size_t)w;
+	kr->kr_feednext = now + KT_FEED_MS;
+	return (kr->kr_feedoff < kr->kr_feedlen);
+}
+
+/* Close the pipe ends in fds[0..n-1] that are open. */
+static void
+kt_closeall(int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+/*
  * Run argv with a limit of kr->kr_limit seconds.  On return the whole
  * process group is dead and reaped; kr holds what was seen.  Returns -1
  * only if the process could not be started at all (err says why).
@@ -289,6 +345,9 @@ kt_pump(int fd, struct kt_run *kr, bool serial)
  *
  * NOTE: after "KVM internal error" QEMU stops the guest and waits forever;
  * that is cut short after KT_GRACE_MS (for the register dump).
+ *
+ * NOTE: with kr->kr_feed, QEMU's stdin is a pipe that we keep open until
+ * QEMU is dead (an end of file on the console is not ours to give).
  */
 static int
 kt_spawn(char **argv, struct kt_run *kr, char *err, size_t errlen)
@@ -296,18 +355,22 @@ kt_spawn(char **argv, struct kt_run *kr, char *err, size_t errlen)
 	struct pollfd pfd[2];
 	siginfo_t si;
 	long start, now, deadline, exited_at, kvm_at;
-	int outp[2], errp[2], nfd, i, st;
-	bool live[2], exited;
+	int p[6], nfd, i, st;
+	int *inp, *outp, *errp;
+	bool live[2], exited, feeding;
 	pid_t pid, self;
 
-	if (pipe2(outp, O_CLOEXEC) != 0) {
+	/* p: stdin, serial and stderr pipes; -1 while not open. */
+	for (i = 0; i < 6; i++)
+		p[i] = -1;
+	inp = &p[0];
+	outp = &p[2];
+	errp = &p[4];
+	feeding = kr->kr_feed != NULL && kr->kr_feedlen > 0;
+	if ((feeding && pipe2(inp, O_CLOEXEC) != 0) ||
+	    pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
 		kt_seterr(err, errlen, "pipe: %s", strerror(errno));
-		return (-1);
-	}
-	if (pipe2(errp, O_CLOEXEC) != 0) {
-		kt_seterr(err, errlen, "pipe: %s", strerror(errno));
-		close(outp[0]);
-		close(outp[1]);
+		kt_closeall(p, 6);
 		return (-1);
 	}
 	fflush(stdout);
@@ -316,17 +379,17 @@ kt_spawn(char **argv, struct kt_run *kr, char *err, size_t errlen)
 	pid = fork();
 	if (pid < 0) {
 		kt_seterr(err, errlen, "fork: %s", strerror(errno));
-		close(outp[0]);
-		close(outp[1]);
-		close(errp[0]);
-		close(errp[1]);
+		kt_closeall(p, 6);
 		return (-1);
 	}
 	if (pid == 0)
-		kt_child(argv, outp[1], errp[1], self);
+		kt_child(argv, inp[0], outp[1], errp[1], self);
 	(void)setpgid(pid, pid);	/* races the child's own call */
-	close(outp[1]);
-	close(errp[1]);
+	kt_closeall(&inp[0], 1);
+	kt_closeall(&outp[1], 1);
+	kt_closeall(&errp[1], 1);
+	if (feeding)
+		fcntl(inp[1], F_SETFL, O_NONBLOCK);
 	fcntl(outp[0], F_SETFL, O_NONBLOCK);
 	fcntl(errp[0], F_SETFL, O_NONBLOCK);
 	live[0] = live[1] = true;
@@ -358,6 +421,8 @@ kt_spawn(char **argv, struct kt_run *kr, char *err, size_t errlen)
 			kvm_at = now;
 		if (!exited && kvm_at != 0 && now - kvm_at >= KT_GRACE_MS)
 			break;
+		if (feeding && !exited)
+			feeding = kt_feed(inp[1], kr, now);
 		nfd = 0;
 		for (i = 0; i < 2; i++) {
 			if (!live[i])
@@ -383,8 +448,7 @@ kt_spawn(char **argv, struct kt_run *kr, char *err, size_t errlen)
 		(void)kt_pump(outp[0], kr, true);
 	if (live[1])
 		(void)kt_pump(errp[0], kr, false);
-	close(outp[0]);
-	close(errp[0]);
+	kt_closeall(p, 6);
 	kt_ktap_finish(&kr->kr_ktap);
 	if (kr->kr_errlen > 0)
 		kt_errline(kr);
@@ -464,7 +528,9 @@ kt_setvar(struct kt_config *cf, const char *arg)
 			kt_seterr(cf->cf_error, sizeof(cf->cf_error),
 			    "variable initrd is '%s': %s", v, strerror(errno));
 		cf->cf_initrd = v;
-	} else if (strncmp(arg, "hang_timeout=", 13) == 0) {
+	} else if (strncmp(arg, "utests=", 7) == 0)
+		cf->cf_utests = v;	/* checked by kt_user_load() */
+	else if (strncmp(arg, "hang_timeout=", 13) == 0) {
 		n = kt_parsenum(v, strlen(v), 1, KT_MAXTIMEOUT);
 		if (n < 0)
 			kt_seterr(cf->cf_error, sizeof(cf->cf_error),
@@ -495,6 +561,28 @@ kt_default_initrd(struct kt_config *cf)
 	    access(cf->cf_initrdbuf, R_OK) != 0)
 		return ("");
 	return (cf->cf_initrdbuf);
+}
+
+/*
+ * Default MANIFEST of the userland tests: uroot/usr/tests/MANIFEST in
+ * the kernel image's directory (where the build stages the initrd).
+ */
+static const char *
+kt_default_utests(struct kt_config *cf)
+{
+	const char *slash = strrchr(cf->cf_kernel, '/');
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(cf->cf_utestsbuf, sizeof(cf->cf_utestsbuf),
+		    "uroot/usr/tests/MANIFEST");
+	else
+		n = snprintf(cf->cf_utestsbuf, sizeof(cf->cf_utestsbuf),
+		    "%.*s/uroot/usr/tests/MANIFEST",
+		    (int)(slash - cf->cf_kernel), cf->cf_kernel);
+	if (n < 0 || (size_t)n >= sizeof(cf->cf_utestsbuf))
+		return ("");
+	return (cf->cf_utestsbuf);
 }
 
 /* Our limit for one case, in seconds. */
@@ -529,6 +617,7 @@ kt_list(const struct kt_config *cf)
 		printf("timeout: 60\n");
 		return;
 	}
+	kt_user_load(&km, cf->cf_utests);
 	for (i = 0; i < km.km_ncases; i++) {
 		kc = &km.km_cases[i];
 		printf("\nident: %s\n", kc->kc_ident);
@@ -540,6 +629,12 @@ kt_list(const struct kt_config *cf)
 			printf(" (expected to fail)");
 		printf("\n");
 		printf("timeout: %d\n", kt_limit(cf, kc) + KT_KYUA_SLACK);
+	}
+	if (km.km_uerr[0] != '\0') {
+		printf("\nident: %s\n", KT_MANIFEST_CASE);
+		printf("descr: Reads the list of userland tests out of their "
+		    "MANIFEST\n");
+		printf("timeout: 60\n");
 	}
 	kt_meta_free(&km);
 }
@@ -587,10 +682,13 @@ kt_report(const struct kt_config *cf, const char *ident,
 	}
 }
 
-/* Boot one case and judge it. */
+/*
+ * Boot one case and judge it; ks is the case's scripted session (empty
+ * for all but some userland tests).
+ */
 static void
 kt_run_case(const struct kt_config *cf, const struct kt_case *kc,
-    struct kt_outcome *ko)
+    const struct kt_session *ks, struct kt_outcome *ko)
 {
 	struct kt_run *kr;
 	char machine[128], smp[16], append[KT_MAXNAME + 32], err[256];
@@ -600,8 +698,8 @@ kt_run_case(const struct kt_config *cf, const struct kt_case *kc,
 	n = 0;
 	snprintf(machine, sizeof(machine), "q35,accel=%s", cf->cf_accel);
 	snprintf(smp, sizeof(smp), "%d", kc->kc_cpus);
-	snprintf(append, sizeof(append), "ktest=%s smp=%d", kc->kc_base,
-	    kc->kc_cpus);
+	snprintf(append, sizeof(append), "%s=%s smp=%d",
+	    kc->kc_user ? "utest" : "ktest", kc->kc_base, kc->kc_cpus);
 	argv[n++] = (char *)cf->cf_qemu;
 	argv[n++] = "-machine";
 	argv[n++] = machine;
@@ -642,12 +740,18 @@ kt_run_case(const struct kt_config *cf, const struct kt_case *kc,
 		return;
 	}
 	kr->kr_limit = kt_limit(cf, kc);
+	kr->kr_feed = ks->ks_in;
+	kr->kr_feedlen = ks->ks_inlen;
+	kr->kr_ktap.kp_exp = ks->ks_exp;
+	kr->kr_ktap.kp_nexp = ks->ks_nexp;
 	if (kt_spawn(argv, kr, err, sizeof(err)) != 0) {
 		ko->ko_infra = true;
 		kt_setreason(ko, KT_BROKEN, "cannot start qemu: %s", err);
 	} else if (kt_gotsig == 0) {
-		if (!kt_judge_exit(kr, ko))
+		if (!kt_judge_exit(kr, ko)) {
 			kt_judge_ktap(kr, kc, ko);
+			kt_judge_expect(kr, ko);
+		}
 		kt_apply_xfail(kc, ko);
 	}
 	free(kr);
@@ -658,6 +762,7 @@ kt_run(const struct kt_config *cf, const char *arg)
 {
 	struct kt_meta km;
 	struct kt_outcome ko;
+	struct kt_session ks;
 	const struct kt_case *kc;
 	struct sigaction sa;
 	char ident[KT_MAXNAME + 16], err[KT_REASONMAX];
@@ -686,10 +791,23 @@ kt_run(const struct kt_config *cf, const char *arg)
 		kt_setreason(&ko, KT_BROKEN, "%s", err);
 		return (kt_report(cf, ident, &ko));
 	}
+	kt_user_load(&km, cf->cf_utests);
 	kc = kt_meta_find(&km, ident);
 	if (kc == NULL) {
-		kt_setreason(&ko, KT_BROKEN, "the kernel has no test case "
-		    "'%s'", ident);
+		if (strcmp(ident, KT_MANIFEST_CASE) == 0 &&
+		    km.km_uerr[0] != '\0')
+			kt_setreason(&ko, KT_BROKEN, "%s", km.km_uerr);
+		else
+			kt_setreason(&ko, KT_BROKEN, "the kernel has no test "
+			    "case '%s'", ident);
+		kt_meta_free(&km);
+		return (kt_report(cf, ident, &ko));
+	}
+	memset(&ks, 0, sizeof(ks));
+	if (kc->kc_user && kt_session_load(&ks, cf->cf_utests, kc->kc_base,
+	    err, sizeof(err)) != 0) {
+		kt_setreason(&ko, KT_BROKEN, "%s", err);
+		kt_session_free(&ks);
 		kt_meta_free(&km);
 		return (kt_report(cf, ident, &ko));
 	}
@@ -700,7 +818,8 @@ kt_run(const struct kt_config *cf, const char *arg)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	kt_run_case(cf, kc, &ko);
+	kt_run_case(cf, kc, &ks, &ko);
+	kt_session_free(&ks);
 	kt_meta_free(&km);
 	if (kt_gotsig != 0) {
 		/* Interrupted: QEMU is gone; die of the same signal. */
@@ -739,8 +858,8 @@ kt_usage(void)
 	    "usage: ktest [-v var=value]... -l\n"
 	    "       ktest [-v var=value]... [-s srcdir] [-r resfile] "
 	    "case[:body]\n"
-	    "variables: kernel=PATH initrd=PATH accel=LIST qemu=PATH "
-	    "hang_timeout=SECONDS\n");
+	    "variables: kernel=PATH initrd=PATH utests=PATH accel=LIST "
+	    "qemu=PATH hang_timeout=SECONDS\n");
 	exit(EXIT_FAILURE);
 }
 
@@ -782,6 +901,8 @@ main(int argc, char **argv)
 		cf.cf_kernel = kt_default_kernel(&cf);
 	if (cf.cf_initrd == NULL)
 		cf.cf_initrd = kt_default_initrd(&cf);
+	if (cf.cf_utests == NULL)
+		cf.cf_utests = kt_default_utests(&cf);
 	if (list) {
 		if (argc != 0)
 			kt_usage();

@@ -95,6 +95,10 @@ kt_ktap_line(struct kt_ktap *kp, char *line, size_t len)
 	if (len == 0)
 		return;
 	kt_strlcpy(kp->kp_last, line, sizeof(kp->kp_last));
+	/* NAME.expect: each line matched by a later serial line. */
+	if (kp->kp_nmatched < kp->kp_nexp &&
+	    strstr(line, kp->kp_exp[kp->kp_nmatched]) != NULL)
+		kp->kp_nmatched++;
 	if (!kp->kp_haspanic && kt_ispanic(line, &rest)) {
 		kp->kp_haspanic = true;
 		kt_strlcpy(kp->kp_panic, rest, sizeof(kp->kp_panic));
@@ -122,7 +126,8 @@ kt_ktap_line(struct kt_ktap *kp, char *line, size_t len)
 	else if (!kp->kp_hasfail && kt_prefix(line, "# FAIL ", &rest)) {
 		kp->kp_hasfail = true;
 		kt_strlcpy(kp->kp_fail, rest, sizeof(kp->kp_fail));
-	}
+	} else if (kp->kp_nresults == 0 && kt_prefix(line, "# ", &rest))
+		kt_strlcpy(kp->kp_diag, rest, sizeof(kp->kp_diag));
 }
 
 /*
@@ -340,6 +345,10 @@ kt_judge_ktap(const struct kt_run *kr, const struct kt_case *kc,
 	if (!kp->kp_ok) {
 		if (kp->kp_hasfail)
 			kt_setreason(ko, KT_FAILED, "%s", kp->kp_fail);
+		else if (kp->kp_diag[0] != '\0')
+			kt_setreason(ko, KT_FAILED, "not ok, without a "
+			    "'# FAIL' diagnostic; last diagnostic: %s",
+			    kp->kp_diag);
 		else
 			kt_setreason(ko, KT_FAILED, "not ok, without a "
 			    "'# FAIL' diagnostic");

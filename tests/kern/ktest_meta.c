@@ -197,7 +197,8 @@ kt_elf_section(const unsigned char *buf, size_t len, const char *name,
  * Test list parsing.
  */
 
-static bool
+/* A test name: letters, digits and '_', not starting with a digit. */
+bool
 kt_validname(const char *s)
 {
 	size_t i;
@@ -216,7 +217,7 @@ kt_validname(const char *s)
 }
 
 /* Parse "1,2,4" into cpus[]; returns the count or -1. */
-static int
+int
 kt_parsecpus(const char *s, int *cpus)
 {
 	const char *comma;
@@ -260,17 +261,66 @@ kt_split(char *line, char **f, int nf)
 	return (true);
 }
 
+/*
+ * Append the cases of one test: "base" (user: "user_base") for a single
+ * CPU count, else one "base_smpN" per count.  The strings must outlive
+ * km.  Returns -1 (err says why, without a line number) if a case name
+ * is taken or there are too many cases; km may then hold some of them.
+ */
+int
+kt_meta_addcases(struct kt_meta *km, const char *base, const char *desc,
+    const int *cpus, int ncpus, int xfail, int timeout, bool user, char *err,
+    size_t errlen)
+{
+	struct kt_case *kc;
+	const char *prefix;
+	size_t j;
+	int i;
+
+	if (km->km_ncases + (size_t)ncpus > KT_MAXCASES) {
+		kt_seterr(err, errlen, "more than %d test cases", KT_MAXCASES);
+		return (-1);
+	}
+	prefix = user ? KT_USER_PREFIX : "";
+	for (i = 0; i < ncpus; i++) {
+		kc = &km->km_cases[km->km_ncases];
+		memset(kc, 0, sizeof(*kc));
+		kc->kc_base = base;
+		kc->kc_desc = desc;
+		kc->kc_cpus = cpus[i];
+		kc->kc_xfail = xfail;
+		kc->kc_timeout = timeout;
+		kc->kc_multi = ncpus > 1;
+		kc->kc_user = user;
+		if (ncpus == 1)
+			snprintf(kc->kc_ident, sizeof(kc->kc_ident), "%s%s",
+			    prefix, base);
+		else
+			snprintf(kc->kc_ident, sizeof(kc->kc_ident),
+			    "%s%s_smp%d", prefix, base, cpus[i]);
+		for (j = 0; j < km->km_ncases; j++) {
+			if (strcmp(km->km_cases[j].kc_ident,
+			    kc->kc_ident) == 0) {
+				kt_seterr(err, errlen, "test case name '%s' is "
+				    "used twice", kc->kc_ident);
+				return (-1);
+			}
+		}
+		km->km_ncases++;
+	}
+	return (0);
+}
+
 /* Append the cases of one metadata line, already split into fields. */
 static int
 kt_meta_addline(struct kt_meta *km, char **f, size_t lineno, char *err,
     size_t errlen)
 {
-	struct kt_case *kc;
 	const char *p;
 	int cpus[KT_MAXCPULIST];
+	char why[KT_REASONMAX / 2];
 	long xfail, timeout;
-	int ncpus, i;
-	size_t j;
+	int ncpus;
 
 	if (!kt_validname(f[0])) {
 		kt_seterr(err, errlen, "%s line %zu: bad test name '%.*s'",
@@ -312,35 +362,11 @@ kt_meta_addline(struct kt_meta *km, char **f, size_t lineno, char *err,
 			return (-1);
 		}
 	}
-	if (km->km_ncases + ncpus > KT_MAXCASES) {
-		kt_seterr(err, errlen, "%s: more than %d test cases",
-		    KT_META_SECTION, KT_MAXCASES);
+	if (kt_meta_addcases(km, f[0], f[4], cpus, ncpus, (int)xfail,
+	    (int)timeout, false, why, sizeof(why)) != 0) {
+		kt_seterr(err, errlen, "%s line %zu: %s", KT_META_SECTION,
+		    lineno, why);
 		return (-1);
-	}
-	for (i = 0; i < ncpus; i++) {
-		kc = &km->km_cases[km->km_ncases];
-		kc->kc_base = f[0];
-		kc->kc_desc = f[4];
-		kc->kc_cpus = cpus[i];
-		kc->kc_xfail = (int)xfail;
-		kc->kc_timeout = (int)timeout;
-		kc->kc_multi = ncpus > 1;
-		if (ncpus == 1)
-			snprintf(kc->kc_ident, sizeof(kc->kc_ident), "%s",
-			    f[0]);
-		else
-			snprintf(kc->kc_ident, sizeof(kc->kc_ident), "%s_smp%d",
-			    f[0], cpus[i]);
-		for (j = 0; j < km->km_ncases; j++) {
-			if (strcmp(km->km_cases[j].kc_ident,
-			    kc->kc_ident) == 0) {
-				kt_seterr(err, errlen, "%s line %zu: test case "
-				    "name '%s' is used twice", KT_META_SECTION,
-				    lineno, kc->kc_ident);
-				return (-1);
-			}
-		}
-		km->km_ncases++;
 	}
 	return (0);
 }
@@ -413,8 +439,10 @@ kt_meta_free(struct kt_meta *km)
 {
 
 	free(km->km_text);
+	free(km->km_utext);
 	free(km->km_cases);
 	km->km_text = NULL;
+	km->km_utext = NULL;
 	km->km_cases = NULL;
 	km->km_ncases = 0;
 }

@@ -4,7 +4,8 @@
  * Some must be builtins because they change the shell itself (cd, exit,
  * export, unset, set, shift, wait, break, continue, return, ., eval,
  * read); others are here because scripts use them constantly and a
- * fork+exec per test would be slow (echo, pwd, true, false, test, [).
+ * fork+exec per test would be slow (echo, printf, pwd, true, false,
+ * test, [).
  * The external /bin/echo and /bin/pwd, if present, behave the same.
  *
  * Every builtin is int fn(int argc, char **argv) and returns its exit
@@ -103,6 +104,123 @@ b_echo(int argc, char **argv)
 	return (0);
 }
 
+/*
+ * One backslash escape of printf at s (just after the \); writes the
+ * character to *c and returns how many characters it used.
+ */
+static int
+pf_escape(const char *s, char *c)
+{
+	static const char from[] = "\\abfnrtv\"'", to[] = "\\\a\b\f\n\r\t\v\"'";
+	const char *p = strchr(from, *s);
+	int n = 0, v = 0;
+
+	if (*s != '\0' && p != NULL) {
+		*c = to[p - from];
+		return (1);
+	}
+	if (*s == '0' || (*s >= '1' && *s <= '7')) {
+		if (*s == '0')
+			n++;
+		while (n < 4 && s[n] >= '0' && s[n] <= '7')
+			v = v * 8 + (s[n++] - '0');
+		*c = (char)v;
+		return (n);
+	}
+	*c = '\\';
+	return (0);
+}
+
+/* One conversion spec (flags, width, precision, letter) with its arg. */
+static void
+pf_convert(const char *spec, size_t n, const char *arg)
+{
+	char fmt[64], conv = spec[n - 1];
+	char *end;
+
+	if (n + 2 > sizeof(fmt))
+		return;
+	memcpy(fmt, spec, n - 1);
+	fmt[n - 1] = '\0';
+	switch (conv) {
+	case 's':
+		strcat(fmt, "s");
+		printf(fmt, arg);
+		break;
+	case 'c':
+		strcat(fmt, "c");
+		printf(fmt, arg[0]);
+		break;
+	case 'd':
+	case 'i':
+		strcat(fmt, "ld");
+		printf(fmt, strtol(arg, &end, 0));
+		break;
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		fmt[n - 1] = 'l';
+		fmt[n] = conv;
+		fmt[n + 1] = '\0';
+		printf(fmt, strtoul(arg, &end, 0));
+		break;
+	}
+}
+
+/*
+ * printf FORMAT [args]: %s %c %d %i %u %x %X %o %% with flags, width
+ * and precision, and backslash escapes; the format is reused while
+ * arguments remain.  Missing arguments are "" or 0.
+ */
+static int
+b_printf(int argc, char **argv)
+{
+	const char *f, *s;
+	int ai = 2, used;
+	char c;
+	size_t n;
+
+	if (argc < 2) {
+		sh_error("printf: usage: printf format [arg ...]");
+		return (2);
+	}
+	do {
+		used = 0;
+		for (f = argv[1]; *f != '\0'; f++) {
+			if (*f == '\\') {
+				f += pf_escape(f + 1, &c);
+				putchar(c);
+				continue;
+			}
+			if (*f != '%') {
+				putchar(*f);
+				continue;
+			}
+			if (f[1] == '%') {
+				putchar('%');
+				f++;
+				continue;
+			}
+			s = f;
+			n = 1 + strspn(f + 1, "-+ #0123456789.");
+			if (f[n] == '\0' || strchr("scdiuxXo", f[n]) == NULL) {
+				sh_error("printf: bad conversion %.*s",
+				    (int)n + 1, f);
+				fflush(stdout);
+				return (1);
+			}
+			pf_convert(s, n + 1, ai < argc ? argv[ai] :
+			    (f[n] == 's' || f[n] == 'c' ? "" : "0"));
+			if (ai < argc)
+				ai++;
+			used = 1;
+			f += n;
+		}
+	} while (used && ai < argc);
+	return (fflush(stdout) != 0 ? 1 : 0);
+}
+
 /* Parse a status operand; -1 if it is not a number. */
 static int
 number(const char *s)
@@ -139,8 +257,8 @@ b_return(int argc, char **argv)
 		st = 2;
 	}
 	sh_status = st;
-	if (sh_funcdepth == 0) {
-		/* At top level or in a . file: stop like exit. */
+	if (sh_funcdepth == 0 && sh_dotdepth == 0) {
+		/* Neither in a function nor in a . file: stop like exit. */
 		sh_exiting = 1;
 		return (st);
 	}
@@ -351,7 +469,13 @@ b_dot(int argc, char **argv)
 				break;
 		}
 	}
+	sh_dotdepth++;
 	r = exec_run_file(full != NULL ? full : argv[1]);
+	sh_dotdepth--;
+	if (sh_returning) {		/* return ended the . file */
+		sh_returning = 0;
+		r = sh_status;
+	}
 	free(full);
 	return (r);
 }
@@ -613,6 +737,7 @@ static const struct builtin {
 	{ "exit", b_exit, 1 },
 	{ "export", b_export, 1 },
 	{ "false", b_false, 0 },
+	{ "printf", b_printf, 0 },
 	{ "pwd", b_pwd, 0 },
 	{ "read", b_read, 0 },
 	{ "return", b_return, 1 },

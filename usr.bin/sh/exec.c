@@ -479,7 +479,7 @@ call_function(struct sh_node *body, struct sh_fields *av,
 {
 	struct saved sv = { NULL, 0 };
 	struct sh_args old;
-	int st;
+	int st, depth;
 
 	if (apply_redirs(redirs, &sv) != 0) {
 		restore_redirs(&sv);
@@ -487,7 +487,10 @@ call_function(struct sh_node *body, struct sh_fields *av,
 	}
 	old = var_args_push(av->n - 1, av->v + 1);
 	sh_funcdepth++;
+	depth = sh_dotdepth;
+	sh_dotdepth = 0;	/* a return in here ends the function */
 	st = exec_node(body);
+	sh_dotdepth = depth;
 	sh_funcdepth--;
 	if (sh_returning) {
 		sh_returning = 0;

@@ -60,7 +60,8 @@ skip_dquote(const char *s, size_t i, size_t len, int *incomplete)
 
 /*
  * lex_skip_subst: s[i] is the first character after "$(" , "${" or "`".
- * Returns the index just after the matching closer, or len with
+ * A "$(" command list is found by the parser itself (sh_parse_subst),
+ * "$((", "${" and "`" by scanning.  Returns the index just after the matching closer, or len with
  * *incomplete set if the text ends first.  Quotes and nested
  * substitutions inside are skipped.
  */
@@ -78,6 +79,18 @@ lex_skip_subst(const char *s, size_t i, size_t len, int *incomplete)
 		close = '`';
 		open = 0;
 		kind = 2;
+	}
+	if (kind == 1 && !(i < len && s[i] == '(')) {
+		size_t end;
+
+		switch (sh_parse_subst(s, i, len, &end)) {
+		case P_OK:
+			return (end);
+		case P_INCOMPLETE:
+			*incomplete = 1;
+			return (len);
+		}
+		/* A syntax error: count parentheses; running it will tell. */
 	}
 	while (i < len) {
 		char c = s[i];

@@ -23,7 +23,7 @@
  * exits with the status of the last command.
  *
  * The shell is interactive when it reads commands from stdin and stdin
- * is a terminal (or -i): it then prints the prompt "# " (euid 0) or "$ "
+ * is a terminal (or -i): it then prints the prompt "# " (uid 0) or "$ "
  * ("> " while a command is incomplete) on stderr and ignores SIGINT and
  * SIGQUIT.
  */
@@ -50,6 +50,7 @@ int	 sh_loopbreak;
 int	 sh_returning;
 int	 sh_loopdepth;
 int	 sh_funcdepth;
+int	 sh_dotdepth;
 int	 sh_opt_e, sh_opt_x, sh_opt_u;
 char	*sh_name = "sh";
 
@@ -182,7 +183,7 @@ read_line(struct input *in, char **text, size_t *len, size_t *cap)
 static void
 prompt(int more)
 {
-	const char *p = more ? "> " : (geteuid() == 0 ? "# " : "$ ");
+	const char *p = more ? "> " : (getuid() == 0 ? "# " : "$ ");
 
 	fflush(stdout);
 	write(2, p, strlen(p));
@@ -237,7 +238,7 @@ run_input(struct input *in, int interactive)
 	size_t len = 0, cap = 0;
 	int r, eof;
 
-	while (!sh_exiting) {
+	while (!sh_exiting && !sh_returning) {
 		if (interactive) {
 			exec_reap();
 			prompt(len > 0);

@@ -645,3 +645,30 @@ sh_parse(const char *src, size_t len, struct sh_arena *ar,
 	*err = p.err != NULL ? p.err : "syntax error";
 	return (p.status);
 }
+
+/*
+ * sh_parse_subst: s[start..len) follows "$(": parse the command list
+ * there to find the ")" that closes it (counting parentheses would be
+ * fooled by "case" patterns).  Returns P_OK with *end just after that
+ * ")", P_INCOMPLETE if the text ends first, or P_ERROR.
+ */
+int
+sh_parse_subst(const char *s, size_t start, size_t len, size_t *end)
+{
+	struct sh_arena *ar = sh_arena_new();
+	struct parser p;
+
+	memset(&p, 0, sizeof(p));
+	p.ar = ar;
+	lex_init(&p.lx, s, len, ar);
+	p.lx.pos = start;
+	parse_list(&p);
+	if (p.status == P_OK) {
+		if (peek(&p)->type == T_RPAREN)
+			*end = p.lx.pos;
+		else
+			unexpected(&p);
+	}
+	sh_arena_free(ar);
+	return (p.status);
+}

@@ -159,6 +159,7 @@ void	 lex_here_add(struct sh_lexer *, struct sh_redir *, const char *,
 /* parse.c */
 int	 sh_parse(const char *, size_t, struct sh_arena *, struct sh_node **,
 	    const char **);
+int	 sh_parse_subst(const char *, size_t, size_t, size_t *);
 
 /* expand.c, arith.c */
 struct sh_fields {
@@ -234,6 +235,7 @@ extern int	 sh_loopbreak;		/* 1 break, 2 continue */
 extern int	 sh_returning;		/* return builtin ran */
 extern int	 sh_loopdepth;
 extern int	 sh_funcdepth;
+extern int	 sh_dotdepth;		/* nesting of . files */
 extern int	 sh_opt_e, sh_opt_x, sh_opt_u;
 extern char	*sh_name;		/* $0 */
 

@@ -276,6 +276,8 @@ var_shift(int n)
 
 	if (n < 0 || n > args.n)
 		return (-1);
+	if (n == 0)
+		return (0);
 	for (i = 0; i < n; i++)
 		free(args.v[i]);
 	memmove(args.v, args.v + n, (args.n - n + 1) * sizeof(char *));

@@ -25,6 +25,15 @@
 #define USER_SS		0x23
 #define VM_MAX_USER	0x00007ffffffff000
 
+/*
+ * RFLAGS.AC through popfq rather than stac/clac: the nested hypervisor
+ * of our build machines (DESIGN.md) runs the kernel deprivileged and
+ * cannot emulate stac/clac ("KVM internal error"), while popfq of AC is
+ * an ordinary flag write everywhere.  SMAP honours AC however it is set.
+ */
+#define SET_AC		pushfq; orl $0x40000, (%rsp); popfq
+#define CLEAR_AC	pushfq; andl $~0x40000, (%rsp); popfq
+
 	.text
 	.p2align 4
 	.globl	idt_stubs
@@ -50,7 +59,7 @@ alltraps:
 1:
 	testb	$1, smap_enabled(%rip)
 	jz	1f
-	clac				/* AC may be set from user mode */
+	CLEAR_AC			/* AC may be set from user mode */
 1:
 	pushq	%rax
 	pushq	%rbx
@@ -203,12 +212,12 @@ copy_user:
 	movq	%rdx, %rcx
 	testb	$1, smap_enabled(%rip)
 	jz	2f
-	stac
+	SET_AC
 2:
 	rep movsb
 	testb	$1, smap_enabled(%rip)
 	jz	3f
-	clac
+	CLEAR_AC
 3:
 	movq	$0, (%r8)
 	xorl	%eax, %eax
@@ -216,7 +225,7 @@ copy_user:
 1:
 	testb	$1, smap_enabled(%rip)
 	jz	4f
-	clac
+	CLEAR_AC
 4:
 	movq	$0, (%r8)
 	movl	$14, %eax		/* EFAULT */

@@ -51,6 +51,7 @@ extern uint8_t	smap_enabled;
 
 /* trap.c */
 void		trap(struct trapframe *tf);
+void		syscall_handler(struct trapframe *tf);
 void		trap_dump(struct trapframe *tf);
 
 /* apic.c */
