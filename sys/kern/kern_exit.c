@@ -195,6 +195,10 @@ sys_wait4(struct sysmsg *m, int64_t *resp)
 {
 	int status = 0, rpid = 0, error;
 
+	if ((int64_t)m->sm_arg[0] != (int)m->sm_arg[0])
+		return (ECHILD);
+	if (m->sm_arg[2] & ~(uint64_t)WNOHANG)
+		return (EINVAL);
 	error = kern_wait4((int)m->sm_arg[0], &status, (int)m->sm_arg[2],
 	    &rpid);
 	if (error == 0 && rpid != 0 && m->sm_arg[1] != 0)

@@ -206,6 +206,10 @@ int
 sys_kill(struct sysmsg *m, int64_t *resp)
 {
 	*resp = 0;
+	if (m->sm_arg[1] >= NSIG)
+		return (EINVAL);
+	if ((int64_t)m->sm_arg[0] != (int)m->sm_arg[0])
+		return (ESRCH);		/* no such pid, whatever it aliases */
 	return (kern_kill((int)m->sm_arg[0], (int)m->sm_arg[1]));
 }
 
@@ -257,7 +261,7 @@ sys_sigprocmask(struct sysmsg *m, int64_t *resp)
 
 	spin_lock(&p->p_spin);
 	*resp = (int64_t)p->p_sigmask;
-	switch ((int)m->sm_arg[0]) {
+	switch (m->sm_arg[0]) {
 	case SIG_BLOCK:
 		p->p_sigmask |= set;
 		break;

@@ -36,6 +36,17 @@ MALLOC_DEFINE(M_IOBUF, "iobuf", "system-call bounce buffers");
 #define IO_SMALL	512		/* on the stack below this */
 #define SSIZE_MAX_	0x7fffffffffffffffUL
 
+/*
+ * A descriptor argument: a 64-bit value that is not an int (2^32 + 1
+ * must not alias descriptor 1) becomes -1, which every kern_* call
+ * refuses with EBADF.
+ */
+static inline int
+ufd(uint64_t v)
+{
+	return ((int64_t)v == (int)v ? (int)v : -1);
+}
+
 /* Copy in a path argument (PATH_MAX bytes of buffer). */
 static int
 upath(uint64_t u, char *buf)
@@ -129,14 +140,14 @@ do_write(int fd, uint64_t ubuf, size_t len, off_t off, int64_t *resp)
 int
 sys_read(struct sysmsg *m, int64_t *resp)
 {
-	return (do_read((int)m->sm_arg[0], m->sm_arg[1], m->sm_arg[2], -1,
+	return (do_read(ufd(m->sm_arg[0]), m->sm_arg[1], m->sm_arg[2], -1,
 	    resp));
 }
 
 int
 sys_write(struct sysmsg *m, int64_t *resp)
 {
-	return (do_write((int)m->sm_arg[0], m->sm_arg[1], m->sm_arg[2], -1,
+	return (do_write(ufd(m->sm_arg[0]), m->sm_arg[1], m->sm_arg[2], -1,
 	    resp));
 }
 
@@ -145,7 +156,7 @@ sys_pread(struct sysmsg *m, int64_t *resp)
 {
 	if ((int64_t)m->sm_arg[3] < 0)
 		return (EINVAL);
-	return (do_read((int)m->sm_arg[0], m->sm_arg[1], m->sm_arg[2],
+	return (do_read(ufd(m->sm_arg[0]), m->sm_arg[1], m->sm_arg[2],
 	    (off_t)m->sm_arg[3], resp));
 }
 
@@ -154,7 +165,7 @@ sys_pwrite(struct sysmsg *m, int64_t *resp)
 {
 	if ((int64_t)m->sm_arg[3] < 0)
 		return (EINVAL);
-	return (do_write((int)m->sm_arg[0], m->sm_arg[1], m->sm_arg[2],
+	return (do_write(ufd(m->sm_arg[0]), m->sm_arg[1], m->sm_arg[2],
 	    (off_t)m->sm_arg[3], resp));
 }
 
@@ -164,7 +175,7 @@ sys_lseek(struct sysmsg *m, int64_t *resp)
 	off_t res = 0;
 	int error;
 
-	error = kern_lseek((int)m->sm_arg[0], (off_t)m->sm_arg[1],
+	error = kern_lseek(ufd(m->sm_arg[0]), (off_t)m->sm_arg[1],
 	    (int)m->sm_arg[2], &res);
 	*resp = res;
 	return (error);
@@ -190,7 +201,7 @@ int
 sys_close(struct sysmsg *m, int64_t *resp)
 {
 	*resp = 0;
-	return (kern_close((int)m->sm_arg[0]));
+	return (kern_close(ufd(m->sm_arg[0])));
 }
 
 int
@@ -198,7 +209,7 @@ sys_dup(struct sysmsg *m, int64_t *resp)
 {
 	int fd = -1, error;
 
-	error = kern_dup((int)m->sm_arg[0], &fd);
+	error = kern_dup(ufd(m->sm_arg[0]), &fd);
 	*resp = fd;
 	return (error);
 }
@@ -208,9 +219,7 @@ sys_dup2(struct sysmsg *m, int64_t *resp)
 {
 	int fd = -1, error;
 
-	if ((int64_t)m->sm_arg[1] != (int)m->sm_arg[1])
-		return (EBADF);
-	error = kern_dup2((int)m->sm_arg[0], (int)m->sm_arg[1], &fd);
+	error = kern_dup2(ufd(m->sm_arg[0]), ufd(m->sm_arg[1]), &fd);
 	*resp = fd;
 	return (error);
 }
@@ -221,7 +230,7 @@ sys_fcntl(struct sysmsg *m, int64_t *resp)
 	long res = 0;
 	int error;
 
-	error = kern_fcntl((int)m->sm_arg[0], (int)m->sm_arg[1],
+	error = kern_fcntl(ufd(m->sm_arg[0]), (int)m->sm_arg[1],
 	    (long)m->sm_arg[2], &res);
 	*resp = res;
 	return (error);
@@ -320,7 +329,7 @@ sys_fstat(struct sysmsg *m, int64_t *resp)
 
 	if (m->sm_arg[2] > SYSEL_MAX)
 		return (EINVAL);
-	error = kern_fstat((int)m->sm_arg[0], &st);
+	error = kern_fstat(ufd(m->sm_arg[0]), &st);
 	if (error == 0)
 		error = stat_elems(&st, m->sm_arg[1], m->sm_arg[2]);
 	*resp = 0;
@@ -406,7 +415,7 @@ int
 sys_fchdir(struct sysmsg *m, int64_t *resp)
 {
 	*resp = 0;
-	return (kern_fchdir((int)m->sm_arg[0]));
+	return (kern_fchdir(ufd(m->sm_arg[0])));
 }
 
 int
@@ -446,7 +455,7 @@ sys_ftruncate(struct sysmsg *m, int64_t *resp)
 	*resp = 0;
 	if ((int64_t)m->sm_arg[1] < 0)
 		return (EINVAL);
-	return (kern_ftruncate((int)m->sm_arg[0], (off_t)m->sm_arg[1]));
+	return (kern_ftruncate(ufd(m->sm_arg[0]), (off_t)m->sm_arg[1]));
 }
 
 /* Commands that fill a user buffer of len bytes from a kernel one. */
@@ -492,7 +501,7 @@ sys_getdents(struct sysmsg *m, int64_t *resp)
 	error = bounce_out(m->sm_arg[1], m->sm_arg[2], &buf, &len);
 	if (error != 0)
 		return (error);
-	error = kern_readdir((int)m->sm_arg[0], buf, len, &done);
+	error = kern_readdir(ufd(m->sm_arg[0]), buf, len, &done);
 	if (error == 0)
 		error = copyout(buf, (void *)m->sm_arg[1], done);
 	kfree(buf, M_IOBUF);

@@ -176,6 +176,7 @@ sys_uname(struct sysmsg *m, int64_t *resp)
 {
 	const char *s;
 	size_t n;
+	int error;
 
 	switch (m->sm_arg[0]) {
 	case UN_SYSNAME:	s = "DragonFly-style"; break;
@@ -186,11 +187,17 @@ sys_uname(struct sysmsg *m, int64_t *resp)
 	case UN_MACHINE:	s = "x86_64"; break;
 	default:		return (EINVAL);
 	}
-	n = strlen(s) + 1;
-	if (m->sm_arg[2] < n)
-		return (ENAMETOOLONG);
-	*resp = (int64_t)n;
-	return (copyout(s, (void *)m->sm_arg[1], n));
+	/* Truncated to fit, always NUL-terminated (EINVAL for no room). */
+	if (m->sm_arg[2] == 0)
+		return (EINVAL);
+	n = strlen(s);
+	if (n > m->sm_arg[2] - 1)
+		n = m->sm_arg[2] - 1;
+	*resp = 0;
+	error = copyout(s, (void *)m->sm_arg[1], n);
+	if (error == 0)
+		error = copyout("", (void *)(m->sm_arg[1] + n), 1);
+	return (error);
 }
 
 /*

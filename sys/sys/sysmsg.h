@@ -187,7 +187,7 @@ struct sysel {
 #define SYS_THREAD_CREATE 47	/* (entry, stack top, arg) -> tid [FORK] */
 #define SYS_THREAD_EXIT	48	/* () -> no return (the last thread: exit(0)) [BASIC] */
 #define SYS_GETTID	49	/* () -> tid			[BASIC] */
-#define SYS_MOUNT	50	/* (fstype, path, options)	[ADMIN] */
+#define SYS_MOUNT	50	/* (fstype, path, options, from or 0) [ADMIN] */
 #define SYS_UNMOUNT	51	/* (path)			[ADMIN] */
 #define SYS_REBOOT	52	/* (RB_*, status) pid 1 only	[ADMIN] */
 #define SYS_CHMOD	53	/* (path, mode)			[FSCREATE] */
