@@ -13,6 +13,7 @@ void	cons_putc(int c);		/* polled; any context */
 int	cons_getc(void);		/* -1 if no input is buffered */
 /* Sleep until a byte of input is buffered and take it.  Thread context. */
 int	cons_getc_wait(void);
+int	cons_getc_wait_intr(int *errp);	/* EINTR: thread interrupted */
 /* Tests: loop the console back on itself (output becomes input). */
 void	cons_loopback(bool on);
 

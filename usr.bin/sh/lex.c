@@ -61,9 +61,9 @@ skip_dquote(const char *s, size_t i, size_t len, int *incomplete)
 /*
  * lex_skip_subst: s[i] is the first character after "$(" , "${" or "`".
  * A "$(" command list is found by the parser itself (sh_parse_subst),
- * "$((", "${" and "`" by scanning.  Returns the index just after the matching closer, or len with
- * *incomplete set if the text ends first.  Quotes and nested
- * substitutions inside are skipped.
+ * "$((", "${" and "`" by scanning.  Returns the index just after the
+ * matching closer, or len with *incomplete set if the text ends first.
+ * Quotes and nested substitutions inside are skipped.
  */
 size_t
 lex_skip_subst(const char *s, size_t i, size_t len, int *incomplete)
@@ -176,7 +176,9 @@ lex_word(struct sh_lexer *lx, struct sh_token *tok)
 
 		if (c == '\\') {
 			quoted = 1;
-			if (i + 1 >= len) {
+			/* A line ending in \ continues on the next one. */
+			if (i + 1 >= len || (s[i + 1] == '\n' &&
+			    i + 2 >= len)) {
 				lx->incomplete = 1;
 				return (-1);
 			}
@@ -354,6 +356,10 @@ lex_next(struct sh_lexer *lx, struct sh_token *tok)
 		if (lx->pos + 1 < len && s[lx->pos] == '\\' &&
 		    s[lx->pos + 1] == '\n') {
 			lx->pos += 2;
+			if (lx->pos >= len) {
+				lx->incomplete = 1;	/* continued line */
+				return (-1);
+			}
 			continue;
 		}
 		if (lx->pos < len && s[lx->pos] == '#') {

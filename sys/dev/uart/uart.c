@@ -25,6 +25,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/errno.h>
 #include <sys/systm.h>
 #include <sys/cons.h>
 #include <sys/globaldata.h>
@@ -148,6 +149,29 @@ cons_getc_wait(void)
 		if ((c = cons_getc()) >= 0)
 			break;
 		tsleep(&rxhead, PINTERLOCKED, "consin", RXWAIT_NS);
+	}
+	return (c);
+}
+
+/*
+ * cons_getc_wait, interruptibly: -1 with *errp = EINTR when the thread
+ * should stop waiting (thread_intr_pending), else the byte.
+ */
+int
+cons_getc_wait_intr(int *errp)
+{
+	int c;
+
+	*errp = 0;
+	while ((c = cons_getc()) < 0) {
+		tsleep_interlock(&rxhead);
+		if ((c = cons_getc()) >= 0)
+			break;
+		if (tsleep(&rxhead, PINTERLOCKED | PCATCH, "consin",
+		    RXWAIT_NS) == EINTR) {
+			*errp = EINTR;
+			return (-1);
+		}
 	}
 	return (c);
 }

@@ -8,10 +8,10 @@
  *   console	write: the bytes go to the kernel console (COM1), each "\n"
  *		sent as "\r\n" (a terminal's output processing), under the
  *		console lock so a write of up to CONS_CHUNK bytes does not
- *		interleave with kprintf from other CPUs.  read: raw input,
- *		like a tty in raw mode: no echo, no line editing, bytes as
- *		typed; the read sleeps until at least one byte is there and
- *		then returns what is buffered, up to the size asked for.
+ *		interleave with kprintf from other CPUs.  read: through the
+ *		console terminal's line discipline (sys/kern/tty_cons.c):
+ *		a line at a time with echo and editing, or raw bytes in raw
+ *		mode; interruptible.
  *
  * All three keep no state of their own, so they need no locking: many
  * readers and writers may use them at once.  Console readers share the
@@ -24,6 +24,7 @@
 #include <sys/uio.h>
 #include <sys/cons.h>
 #include <sys/device.h>
+#include <sys/tty.h>
 
 #define CONS_CHUNK	128	/* bytes written under one console lock */
 
@@ -83,17 +84,7 @@ console_write(struct cdev *dev, struct uio *uio, int ioflag)
 static int
 console_read(struct cdev *dev, struct uio *uio, int ioflag)
 {
-	char c;
-	int ch;
-
-	if (uio->uio_resid == 0)
-		return (0);
-	ch = cons_getc_wait();
-	do {
-		c = (char)ch;
-		uiomove(&c, 1, uio);
-	} while (uio->uio_resid > 0 && (ch = cons_getc()) >= 0);
-	return (0);
+	return (ttycons_read(uio));
 }
 
 static const struct cdevsw null_cdevsw = {

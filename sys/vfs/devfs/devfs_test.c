@@ -37,6 +37,7 @@
 #include <sys/dirent.h>
 #include <sys/uio.h>
 #include <sys/cons.h>
+#include <sys/tty.h>
 #include <sys/mount.h>
 #include <sys/vnode.h>
 #include <sys/namecache.h>
@@ -314,6 +315,8 @@ KTEST_SMP(devfs_console_read, "1,4", "a /dev/console reader blocks until input a
 	/* Two opens: a blocked read holds its file's offset lock. */
 	KT_ASSERT_EQ(kern_open("/dev/console", O_RDONLY, 0, &r->fd), 0);
 	KT_ASSERT_EQ(kern_open("/dev/console", O_WRONLY, 0, &wfd), 0);
+	/* Raw mode: bytes as they arrive, no echo into the loop. */
+	ttycons_setraw(true);
 	/* Drain input typed earlier, if any. */
 	while (cons_getc() >= 0)
 		;
@@ -330,6 +333,7 @@ KTEST_SMP(devfs_console_read, "1,4", "a /dev/console reader blocks until input a
 	if (lwkt_create(dt_reader_main, r, ncpus - 1, TDPRI_KERN, 0, 0,
 	    "dtreader") == NULL) {
 		cons_loopback(false);
+		ttycons_setraw(false);
 		KT_ASSERT(!"no memory for the reader thread");
 	}
 	started = dt_wait_flag(&r->started, 30 * SEC);
@@ -340,6 +344,7 @@ KTEST_SMP(devfs_console_read, "1,4", "a /dev/console reader blocks until input a
 	error = kern_write(wfd, ping, sizeof(ping) - 1, &done);
 	read_ok = dt_wait_flag(&r->done, 30 * SEC);
 	cons_loopback(false);
+	ttycons_setraw(false);
 
 	KT_CHECK(started);
 	KT_CHECK(slept);
@@ -356,6 +361,7 @@ KTEST_SMP(devfs_console_read, "1,4", "a /dev/console reader blocks until input a
 			kern_write(wfd, "xxxxxx", 6, &done);
 		dt_wait_flag(&r->done, 10 * SEC);
 		cons_loopback(false);
+		ttycons_setraw(false);
 		return;
 	}
 	ktest_log("reader: %zu bytes in %d reads, error %d", (size_t)r->got,

@@ -343,8 +343,8 @@ stdin_script_head()
 stdin_script_body()
 {
 	sh_setup
-	printf 'echo first\nread line\nthis line is data\necho "got: $line"\nif true\nthen echo multi-line\nfi\nexit 6\necho never\n' > in.txt
-	atf_check -s exit:6 -o inline:"first\ngot: this line is data\nmulti-line\n" \
+	printf 'echo first\nread line\nthis line is data\necho "got: $line"\nif true\nthen echo multi-line\nfi\necho con\\\ntinued \\\n  line\nexit 6\necho never\n' > in.txt
+	atf_check -s exit:6 -o inline:"first\ngot: this line is data\nmulti-line\ncontinued line\n" \
 	    -e empty "$SH" < in.txt
 	atf_check -s exit:0 -o inline:"piped\n" -e empty -x \
 	    "echo 'echo piped' | '$SH'"
