@@ -290,8 +290,12 @@ sysmsg_wait(long h, int flags, int *errp)
 	bool any;
 	int error;
 
-	if (h < 0 || (flags & ~SYSMSG_NOWAIT) != 0) {
+	if ((flags & ~SYSMSG_NOWAIT) != 0) {
 		*errp = EINVAL;
+		return (0);
+	}
+	if (h < 0) {
+		*errp = ENOENT;		/* never a handle */
 		return (0);
 	}
 	for (;;) {

@@ -50,7 +50,7 @@ struct vmspace {
 };
 
 #define USTACK_TOP	0x00007fffffffe000UL	/* below VM_MAX_USER */
-#define USTACK_SIZE	(8UL << 20)		/* 8 MiB */
+#define USTACK_SIZE	(1UL << 20)		/* 1 MiB, committed */
 #define UMMAP_BASE	0x0000100000000000UL	/* mmap search start */
 #define UHEAP_MAX	(1UL << 36)		/* brk may grow this far */
 

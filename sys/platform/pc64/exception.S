@@ -209,11 +209,15 @@ copy_user:
 	movq	%rcx, %r8
 	leaq	1f(%rip), %rax
 	movq	%rax, (%r8)
-	movq	%rdx, %rcx
 	testb	$1, smap_enabled(%rip)
 	jz	2f
 	SET_AC
 2:
+	movq	%rdx, %rcx		/* whole quadwords, then the rest */
+	shrq	$3, %rcx
+	rep movsq
+	movq	%rdx, %rcx
+	andq	$7, %rcx
 	rep movsb
 	testb	$1, smap_enabled(%rip)
 	jz	3f
