@@ -64,7 +64,7 @@ UCFLAGS	:= -target x86_64-unknown-none-elf -std=gnu11 -O2 -g \
 	-fno-omit-frame-pointer -MMD -MP
 ULDFLAGS := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker \
 	-e _start
-UAR	:= llvm-ar
+UAR	:= ar
 LIBC_SRCS := $(filter-out lib/libc/arch/x86_64/crt0.S, \
 	$(wildcard lib/libc/*/*.c lib/libc/arch/x86_64/*.S lib/libc/arch/x86_64/*.c))
 LIBC_OBJS := $(patsubst %,$(BUILD)/u/%.o,$(basename $(LIBC_SRCS)))
@@ -83,6 +83,9 @@ UOBJS	= $(patsubst %,$(BUILD)/u/%.o,$(basename $(wildcard \
 	usr.bin/*/*.c sbin/*/*.c tests/user/*.c bench/*.c)))
 
 userland: $(UPROGS)
+
+# Keep the objects of the chained pattern rules (no rebuild every time).
+.SECONDARY:
 
 $(BUILD)/u/%.o: %.c
 	@mkdir -p $(dir $@)
