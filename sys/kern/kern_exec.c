@@ -323,12 +323,16 @@ kern_execve(struct thread *td, const char *path, char *const *argv,
 	uint64_t entry, sp;
 	int error;
 
-	if (p->p_nthreads > 1)
-		return (EINVAL);	/* docs/syscalls.md: not yet */
 	nvm = vmspace_alloc();
 	if (nvm == NULL)
 		return (ENOMEM);
 	error = exec_load(nvm, path, argv, argc, envp, envc, &entry, &sp);
+	if (error != 0) {
+		vmspace_free(nvm);
+		return (error);
+	}
+	/* The other threads go (POSIX), now that the image is good. */
+	error = proc_single_thread();
 	if (error != 0) {
 		vmspace_free(nvm);
 		return (error);

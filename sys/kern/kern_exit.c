@@ -108,6 +108,8 @@ thread_exit_user(void)
 		;
 	*tp = td->td_pnext;
 	left = --p->p_nthreads;
+	if (left == 1 && (p->p_flags & P_SINGLE))
+		wakeup(&p->p_single);
 	if (left == 0 && (p->p_flags & P_WEXIT) == 0) {
 		/* The last thread leaving ends the process: status 0. */
 		__atomic_or_fetch(&p->p_flags, P_WEXIT, __ATOMIC_SEQ_CST);
@@ -119,6 +121,42 @@ thread_exit_user(void)
 	/* The thread's own memory goes when it has switched out. */
 	td->td_proc = NULL;
 	lwkt_exit();
+}
+
+int
+proc_single_thread(void)
+{
+	struct thread *td = curthread;
+	struct proc *p = td->td_proc;
+	int error = 0;
+
+	spin_lock(&p->p_spin);
+	if (p->p_nthreads == 1) {
+		spin_unlock(&p->p_spin);
+		return (0);
+	}
+	if (p->p_flags & (P_SINGLE | P_WEXIT)) {
+		spin_unlock(&p->p_spin);
+		return (EINTR);		/* someone else is ending us */
+	}
+	p->p_single = td;
+	__atomic_or_fetch(&p->p_flags, P_SINGLE, __ATOMIC_SEQ_CST);
+	for (struct thread *t = p->p_threads; t != NULL; t = t->td_pnext)
+		if (t != td)
+			tsleep_intr(t);
+	while (p->p_nthreads > 1) {
+		tsleep_interlock(&p->p_single);
+		spin_unlock(&p->p_spin);
+		/* Not PCATCH: the threads are leaving, nothing can stop it. */
+		tsleep(&p->p_single, PINTERLOCKED, "single", 0);
+		spin_lock(&p->p_spin);
+	}
+	__atomic_and_fetch(&p->p_flags, ~P_SINGLE, __ATOMIC_SEQ_CST);
+	p->p_single = NULL;
+	if (p->p_flags & P_WEXIT)
+		error = EINTR;
+	spin_unlock(&p->p_spin);
+	return (error);
 }
 
 int

@@ -182,8 +182,7 @@ kern_fork(struct thread *td, int *childpid)
 	struct thread *td2;
 	int error;
 
-	if (p1->p_nthreads > 1)
-		return (EINVAL);	/* docs/syscalls.md: not yet */
+	/* A threaded parent: the child has only the calling thread. */
 	p2 = proc_alloc();
 	if (p2 == NULL)
 		return (EAGAIN);

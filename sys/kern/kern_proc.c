@@ -139,6 +139,9 @@ thread_intr_pending(struct thread *td)
 		return (false);
 	if (__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) & P_WEXIT)
 		return (true);
+	if ((__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) & P_SINGLE) &&
+	    p->p_single != td)
+		return (true);
 	return ((__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) &
 	    ~p->p_sigmask) != 0);
 }

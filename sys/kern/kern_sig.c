@@ -139,7 +139,10 @@ userret(struct trapframe *tf)
 	if (p == NULL)
 		return;
 	for (;;) {
-		if (__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) & P_WEXIT)
+		int fl = __atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE);
+
+		if ((fl & P_WEXIT) ||
+		    ((fl & P_SINGLE) && p->p_single != td))
 			thread_exit_user();
 		if ((__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) &
 		    ~p->p_sigmask) == 0)

@@ -52,6 +52,7 @@ struct sigact {
 #define P_WEXIT		0x0001	/* exiting: threads leave at once */
 #define P_INIT		0x0002	/* the init process */
 #define P_EXECED	0x0004	/* has exec'd since fork */
+#define P_SINGLE	0x0008	/* exec: every thread but p_single leaves */
 
 struct proc {
 	int		p_pid;		/* [I] */
@@ -70,6 +71,7 @@ struct proc {
 	struct thread	*p_threads;	/* [p_spin] via td_pnext */
 	int		p_nthreads;	/* [p_spin] user threads alive */
 	int		p_nexttid;	/* [p_spin] */
+	struct thread	*p_single;	/* [p_spin] the thread exec keeps */
 	volatile uint64_t p_siglist;	/* [p_spin; read atomically] pending */
 	uint64_t	p_sigmask;	/* [p_spin] blocked (bit 1 << sig) */
 	struct sigact	p_sigacts[32];	/* [p_spin] */
@@ -144,6 +146,12 @@ int	kern_execve(struct thread *td, const char *path, char *const *argv,
 	    size_t argc, char *const *envp, size_t envc);
 /* Begin p's exit with wait status xstat; the caller's thread then ends. */
 void	proc_exit(int xstat) __dead2;
+/*
+ * Make the calling thread the only one of its process (exec): the others
+ * are told to leave and waited for.  EINTR if the process is exiting or
+ * another thread got there first.
+ */
+int	proc_single_thread(void);
 /* End the calling user thread (the last one ends the process). */
 void	thread_exit_user(void) __dead2;
 int	kern_wait4(int pid, int *statusp, int options, int *respid);

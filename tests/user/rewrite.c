@@ -14,8 +14,9 @@
  * SYS_READ).  The thread
  * (SYS_THREAD_CREATE through the native API, its own mmap'd stack, one
  * argument) uses only __sysmsg_prim so it never touches errno, and ends
- * with SYS_THREAD_EXIT.  While it runs fork() is refused with EINVAL
- * (multi-threaded); after it ended fork works again.
+ * with SYS_THREAD_EXIT.  While it runs, fork() gives a child with only
+ * the calling thread (PS_NTHREADS 1), and a child that execs while a
+ * second thread spins ends up a single-threaded new program.
  */
 #include <fcntl.h>
 #include <time.h>
@@ -70,6 +71,14 @@ rewriter(void *arg)
 		;	/* not reached */
 }
 
+/* A second thread that only spins (exec must end it). */
+static void
+spinner(void *arg)
+{
+	for (;;)
+		;
+}
+
 static long long
 now_ms(void)
 {
@@ -86,7 +95,7 @@ main(void)
 	struct sysmsg tm, yield;
 	long n[5], r, tid, iters;
 	long long t0;
-	char *stack;
+	char *stack, *stack2;
 	int fd, pid, i, mypid;
 
 	UT_INIT();
@@ -100,6 +109,9 @@ main(void)
 	stack = mmap(NULL, STACKSZ, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANON, -1, 0);
 	CHECK(stack != MAP_FAILED);
+	stack2 = mmap(NULL, STACKSZ, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANON, -1, 0);
+	CHECK(stack2 != MAP_FAILED);
 	sysmsg_init(&tm, SYS_THREAD_CREATE);
 	tm.sm_arg[0] = (unsigned long)rewriter;
 	tm.sm_arg[1] = (unsigned long)(stack + STACKSZ);
@@ -137,8 +149,38 @@ main(void)
 	CHECK(sh.tid > 0);
 	CHECK_EQ(sh.tid, tid);
 
-	/* Two threads: fork is refused. */
-	CHECK_ERR(fork(), EINVAL);
+	/* Two threads: the child of fork has only the calling thread. */
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct sysmsg pm;
+		struct sysel el[1] = { { PS_NTHREADS, 0, 0 } };
+
+		sysmsg_init(&pm, SYS_PSINFO);
+		pm.sm_arg[0] = (unsigned long)getpid();
+		pm.sm_arg[1] = (unsigned long)el;
+		pm.sm_arg[2] = 1;
+		if (sysmsg_do(&pm) != getpid() || el[0].el_len != 8)
+			_exit(9);
+		_exit(el[0].el_val == 1 ? 7 : 8);
+	}
+	CHECK_EXIT(pid, 7);
+	/* exec from a threaded process: the other thread is ended. */
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct sysmsg cm;
+
+		sysmsg_init(&cm, SYS_THREAD_CREATE);
+		cm.sm_arg[0] = (unsigned long)spinner;
+		cm.sm_arg[1] = (unsigned long)(stack2 + STACKSZ);
+		if (sysmsg_do(&cm) <= 0)
+			_exit(10);
+		execl("/bin/true", "true", NULL);
+		_exit(11);
+	}
+	CHECK_EXIT(pid, 0);
+	UT_LOG("fork and exec from a threaded process: single-threaded");
 
 	sh.stop = 1;
 	for (i = 0; i < 1000 && !sh.done; i++)
