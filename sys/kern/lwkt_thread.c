@@ -288,7 +288,9 @@ lwkt_switch_to(struct globaldata *gd, struct thread *td, struct thread *ntd)
 	ntd->td_switches++;
 	td->td_flags &= ~TDF_RUNNING;
 	ntd->td_flags |= TDF_RUNNING;
-	cpu_switch_hook(gd, td, ntd);
+	/* Only switches that involve user state pay for the hook. */
+	if (td->td_fpu != NULL || ntd->td_fpu != NULL || ntd->td_pmap != NULL)
+		cpu_switch_hook(gd, td, ntd);
 	cpu_switch_to(td, ntd);
 	/* Running as td again, possibly on another CPU (lwkt_migrate). */
 	lwkt_switch_return(mycpu);
