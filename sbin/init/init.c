@@ -14,8 +14,9 @@
  * scripted session (/usr/tests/NAME.in, typed by the host into the
  * console) is an interactive /bin/sh instead; its exit status decides.
  *
- * Bench mode (-b NAME): run /usr/bench/NAME the same way; its output is
- * the benchmark figures.
+ * Bench mode (-b NAME [-s SCALE]): run /usr/bench/NAME (with "-s SCALE",
+ * an iteration scale, when given) the same way; its output is the
+ * benchmark figures.
  */
 
 #include <errno.h>
@@ -95,12 +96,14 @@ describe(int status)
 		printf("# exit status %d\n", WEXITSTATUS(status));
 }
 
+static char *bench_scale;	/* -s: passed on to the benchmark as -s */
+
 /* Test or bench mode: run one program, report, power off. */
 static void
 run_one(const char *dir, const char *name, bool ktap)
 {
 	char path[256], in[256];
-	char *argv[3];
+	char *argv[4];
 	struct stat st;
 	int status;
 	pid_t pid;
@@ -116,7 +119,11 @@ run_one(const char *dir, const char *name, bool ktap)
 		pid = spawn("/bin/sh", argv);
 	} else {
 		argv[0] = (char *)name;
-		argv[1] = NULL;
+		argv[1] = argv[2] = argv[3] = NULL;
+		if (!ktap && bench_scale != NULL) {
+			argv[1] = "-s";
+			argv[2] = bench_scale;
+		}
 		pid = spawn(path, argv);
 	}
 	status = pid < 0 ? -1 : wait_for(pid);
@@ -139,19 +146,29 @@ main(int argc, char **argv)
 		fprintf(stderr, "init: not process 1\n");
 		return (1);
 	}
-	while ((c = getopt(argc, argv, "t:b:")) != -1) {
+	char *test = NULL, *bench = NULL;
+
+	while ((c = getopt(argc, argv, "t:b:s:")) != -1) {
 		switch (c) {
 		case 't':
-			run_one("/usr/tests", optarg, true);
+			test = optarg;
 			break;
 		case 'b':
-			run_one("/usr/bench", optarg, false);
+			bench = optarg;
+			break;
+		case 's':
+			bench_scale = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: init [-t test | -b bench]\n");
+			fprintf(stderr, "usage: init [-t test | -b bench "
+			    "[-s scale]]\n");
 			break;
 		}
 	}
+	if (test != NULL)
+		run_one("/usr/tests", test, true);
+	if (bench != NULL)
+		run_one("/usr/bench", bench, false);
 	/* Orphans: the kernel hands them to us; wait() reaps them. */
 	signal(SIGINT, SIG_IGN);
 	if (access("/etc/rc", R_OK) == 0) {

@@ -25,13 +25,14 @@ start_init(void)
 {
 	const char *path = kern_getarg("init");
 	const char *ut = kern_getarg("utest"), *ub = kern_getarg("ubench");
-	char *argv[4];
+	const char *scale = kern_getarg("benchscale");
+	char *argv[6];
 	int pid;
 
 	if (path == NULL)
 		path = "/sbin/init";
 	argv[0] = (char *)path;
-	argv[1] = argv[2] = argv[3] = NULL;
+	argv[1] = argv[2] = argv[3] = argv[4] = argv[5] = NULL;
 	if (ut != NULL) {
 		argv[1] = "-t";
 		argv[2] = (char *)ut;
@@ -39,6 +40,10 @@ start_init(void)
 	} else if (ub != NULL) {
 		argv[1] = "-b";
 		argv[2] = (char *)ub;
+		if (scale != NULL) {
+			argv[3] = "-s";
+			argv[4] = (char *)scale;
+		}
 		panic_exit = true;
 	}
 	pid = proc_start_init(path, argv);
