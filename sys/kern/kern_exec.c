@@ -340,8 +340,10 @@ kern_execve(struct thread *td, const char *path, char *const *argv,
 	/* Commit point: nothing below fails. */
 	sysmsg_async_drain(p);
 	fdcloseexec(p);
+	lwkt_gettoken(&proc_token);
 	ovm = p->p_vmspace;
 	p->p_vmspace = nvm;
+	lwkt_reltoken(&proc_token);
 	td->td_pmap = nvm->vm_pmap;
 	crit_enter();
 	pmap_switch(mycpu, td);

@@ -58,6 +58,7 @@ proc_reparent_children(struct proc *p)
 	for (c = p->p_children; c != NULL; c = next) {
 		next = c->p_sibling;
 		c->p_pptr = np;
+		__atomic_store_n(&c->p_ppid, np->p_pid, __ATOMIC_RELAXED);
 		c->p_sibling = np->p_children;
 		np->p_children = c;
 		zombie |= c->p_state == PRS_ZOMBIE;
@@ -71,18 +72,18 @@ proc_reparent_children(struct proc *p)
 static void
 proc_finish(struct proc *p)
 {
-	struct thread *td = curthread;
 	struct proc *pp;
+	struct vmspace *vm;
 
 	sysmsg_async_drain(p);
 	fdfree(p->p_fd);
 	p->p_fd = NULL;
-	crit_enter();
-	pmap_unload_self();
-	td->td_pmap = NULL;
-	crit_exit();
-	vmspace_free(p->p_vmspace);
+	/* Unlinked under proc_token: ps reads it under the token. */
+	lwkt_gettoken(&proc_token);
+	vm = p->p_vmspace;
 	p->p_vmspace = NULL;
+	lwkt_reltoken(&proc_token);
+	vmspace_free(vm);
 	if (p == initproc)
 		panic("init died (wait status %#x)", p->p_xstat);
 	lwkt_gettoken(&proc_token);
@@ -103,6 +104,14 @@ thread_exit_user(void)
 	struct proc *p = td->td_proc;
 	int left;
 
+	/*
+	 * Off the address space before anyone can learn we are gone: the
+	 * last thread frees it, and a switch back to us must not load it.
+	 */
+	crit_enter();
+	pmap_unload_self();
+	td->td_pmap = NULL;
+	crit_exit();
 	spin_lock(&p->p_spin);
 	for (tp = &p->p_threads; *tp != td; tp = &(*tp)->td_pnext)
 		;
@@ -163,7 +172,7 @@ int
 kern_wait4(int pid, int *statusp, int options, int *respid)
 {
 	struct proc *p = curproc, *c, **cp, **ap;
-	bool found;
+	bool found, intr = false;
 	int error;
 
 	if ((options & ~WNOHANG) != 0)
@@ -199,12 +208,18 @@ kern_wait4(int pid, int *statusp, int options, int *respid)
 			*respid = 0;
 			return (0);
 		}
+		if (intr) {
+			/* Interrupted, and still nothing to reap. */
+			lwkt_reltoken(&proc_token);
+			return (EINTR);
+		}
 		tsleep_interlock(&p->p_children);
 		lwkt_reltoken(&proc_token);
 		error = tsleep(&p->p_children, PINTERLOCKED | PCATCH, "wait",
 		    0);
+		/* A child's exit may both wake and interrupt us: look again. */
 		if (error == EINTR)
-			return (EINTR);
+			intr = true;
 	}
 }
 

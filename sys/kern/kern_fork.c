@@ -168,6 +168,7 @@ proc_link(struct proc *p, struct proc *parent)
 	lwkt_gettoken(&proc_token);
 	p->p_pid = pid_alloc();
 	p->p_pptr = parent;
+	p->p_ppid = parent->p_pid;
 	p->p_sibling = parent->p_children;
 	parent->p_children = p;
 	p->p_allnext = allproc;

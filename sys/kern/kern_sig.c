@@ -192,6 +192,9 @@ kern_kill(int pid, int sig)
 			if (p == self || p == initproc ||
 			    p->p_state != PRS_ACTIVE)
 				continue;
+			if (self->p_cred.cr_uid != 0 &&
+			    self->p_cred.cr_uid != p->p_cred.cr_uid)
+				continue;
 			n++;
 			if (sig != 0)
 				psignal(p, sig);

@@ -41,6 +41,7 @@
 #include <sys/sysmsg_kern.h>
 #include <sys/cpu_user.h>
 #include <sys/vm_map.h>
+#include <sys/pmap_user.h>
 
 MALLOC_DEFINE(M_SYSMSG, "sysmsg", "asynchronous system-call messages");
 
@@ -169,6 +170,11 @@ sysmsg_worker(void *arg)
 	int error;
 
 	error = sysent[km->km_msg.sm_cmd].sy_call(&km->km_msg, &res);
+	/* Off the address space before the drain may free it. */
+	crit_enter();
+	pmap_unload_self();
+	curthread->td_pmap = NULL;
+	crit_exit();
 	spin_lock(&p->p_spin);
 	km->km_result = res;
 	km->km_error = error;
@@ -446,8 +452,8 @@ sys_filter(struct sysmsg *m, int64_t *resp)
 	if (m->sm_arg[0] & ~(uint64_t)SMC_ALL)
 		return (EINVAL);
 	/* Only ever more restrictive; SMC_BASIC cannot be denied. */
-	p->p_filter |= (uint32_t)m->sm_arg[0] & ~SMC_BASIC;
-	*resp = p->p_filter;
+	*resp = __atomic_or_fetch(&p->p_filter,
+	    (uint32_t)m->sm_arg[0] & ~SMC_BASIC, __ATOMIC_SEQ_CST);
 	return (0);
 }
 

@@ -4,11 +4,11 @@
  * user address: paths are copied into kernel buffers first, and data
  * moves through a kernel bounce buffer.
  *
- * Losing nothing: a read's user buffer is range-checked before the
- * file is read, so bad pointers (NULL, kernel half, wrapping) fail with
- * EFAULT before any data is consumed.  A buffer inside the user range
- * but not mapped is found only when copying out; the bytes already read
- * from a pipe are then lost (documented in docs/syscalls.md).
+ * Losing nothing: a read's user buffer is checked before the file is
+ * read: inside the user range, and cut to the part that lies in
+ * writable regions (a short read); a buffer with no such part fails
+ * with EFAULT before any data is consumed.  Only another thread
+ * unmapping the buffer during the read can still lose bytes.
  *
  * Partial transfers: a read stops at the first short read; a write at
  * the first short write; an error after some bytes moved returns the
@@ -29,6 +29,8 @@
 #include <sys/sysmsg.h>
 #include <sys/sysmsg_kern.h>
 #include <sys/cpu_user.h>
+#include <sys/pmap_user.h>
+#include <sys/vm_map.h>
 
 MALLOC_DEFINE(M_IOBUF, "iobuf", "system-call bounce buffers");
 
@@ -70,6 +72,13 @@ do_read(int fd, uint64_t ubuf, size_t len, off_t off, int64_t *resp)
 		return (EINVAL);
 	if (len != 0 && !user_range_ok(ubuf, len))
 		return (EFAULT);
+	/* Nothing is consumed that could not be delivered. */
+	if (len != 0 && curproc->p_vmspace != NULL) {
+		len = vm_range_extent(curproc->p_vmspace, ubuf, len,
+		    VMP_WRITE);
+		if (len == 0)
+			return (EFAULT);
+	}
 	chunk = len < IO_CHUNK ? len : IO_CHUNK;
 	if (chunk > IO_SMALL) {
 		buf = kmalloc(chunk, M_IOBUF, 0);

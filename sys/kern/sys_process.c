@@ -38,8 +38,8 @@ sys_getppid(struct sysmsg *m, int64_t *resp)
 {
 	struct proc *p = curproc;
 
-	/* p_pptr changes only under proc_token; a racy read is one value. */
-	*resp = __atomic_load_n(&p->p_pptr, __ATOMIC_RELAXED)->p_pid;
+	/* No token: p_ppid is one int, changed whole under proc_token. */
+	*resp = __atomic_load_n(&p->p_ppid, __ATOMIC_RELAXED);
 	return (0);
 }
 
@@ -228,16 +228,20 @@ sys_psinfo(struct sysmsg *m, int64_t *resp)
 	}
 	p = best;
 	v[PS_PID] = p->p_pid;
-	v[PS_PPID] = p->p_pptr != NULL ? p->p_pptr->p_pid : 0;
-	v[PS_STATE] = p->p_state == PRS_ZOMBIE ? PS_ZOMBIE :
-	    (p->p_threads != NULL &&
-	    (p->p_threads->td_flags & TDF_RUNQ)) ? PS_RUN : PS_SLEEP;
-	v[PS_NTHREADS] = p->p_nthreads;
+	v[PS_PPID] = p->p_ppid;
+	/* p_vmspace changes under proc_token (exit, exec): it is held. */
 	v[PS_VMPAGES] = p->p_vmspace != NULL ? p->p_vmspace->vm_resident : 0;
 	v[PS_UID] = p->p_cred.cr_uid;
 	v[PS_FILTER] = p->p_filter;
 	v[PS_REFUSED] = p->p_refused;
+	/* The thread list is p_spin's: a thread on it is alive. */
+	spin_lock(&p->p_spin);
+	v[PS_STATE] = p->p_state == PRS_ZOMBIE ? PS_ZOMBIE :
+	    (p->p_threads != NULL &&
+	    (p->p_threads->td_flags & TDF_RUNQ)) ? PS_RUN : PS_SLEEP;
+	v[PS_NTHREADS] = p->p_nthreads;
 	v[PS_CPU] = p->p_threads != NULL ? p->p_threads->td_gd->gd_cpuid : 0;
+	spin_unlock(&p->p_spin);
 	v[PS_COMM] = 0;
 	memcpy(comm, p->p_comm, sizeof(comm));
 	comm[sizeof(comm) - 1] = '\0';
@@ -265,7 +269,7 @@ sys_psinfo(struct sysmsg *m, int64_t *resp)
 	}
 	if (error == 0)
 		error = copyout(el, (void *)m->sm_arg[1], n * sizeof(el[0]));
-	*resp = best->p_pid;	/* the pid only: best is not dereferenced */
+	*resp = (int64_t)v[PS_PID];	/* best may be gone by now */
 	return (error);
 }
 

@@ -57,6 +57,7 @@ struct sigact {
 struct proc {
 	int		p_pid;		/* [I] */
 	struct proc	*p_pptr;	/* [proc_token] parent */
+	volatile int	p_ppid;		/* [proc_token; read atomically] */
 	struct proc	*p_children;	/* [proc_token] first child */
 	struct proc	*p_sibling;	/* [proc_token] next child of p_pptr */
 	struct proc	*p_allnext;	/* [proc_token] all processes */

@@ -81,6 +81,9 @@ int	vm_map_anon(struct vmspace *vm, vm_offset_t *addrp, size_t len,
 	    int prot, int flags, bool fixed);
 int	vm_unmap(struct vmspace *vm, vm_offset_t addr, size_t len);
 int	vm_protect(struct vmspace *vm, vm_offset_t addr, size_t len, int prot);
+/* Bytes from addr (at most len) in contiguous regions allowing prot. */
+size_t	vm_range_extent(struct vmspace *vm, vm_offset_t addr, size_t len,
+	    int prot);
 /* Set the break (0: query); the current break in *resp. */
 int	vm_brk(struct vmspace *vm, vm_offset_t newbrk, vm_offset_t *resp);
 /*

@@ -308,22 +308,29 @@ vm_map_anon(struct vmspace *vm, vm_offset_t *addrp, size_t len, int prot,
 	if (ne == NULL)
 		return (ENOMEM);
 	lwkt_gettoken(&vm->vm_token);
+	/*
+	 * Commit first: a failure must leave what MAP_FIXED would replace
+	 * untouched.  (range_remove below returns the overlap's share.)
+	 */
+	error = commit(vm, len >> PAGE_SHIFT);
+	if (error != 0)
+		goto fail;
 	if (fixed) {
 		error = range_remove(vm, addr, addr + len);
-		if (error != 0)
+		if (error != 0) {
+			uncommit(vm, len >> PAGE_SHIFT);
 			goto fail;
+		}
 	} else {
 		addr = find_space(vm, vm->vm_mmap_hint, len);
 		if (addr == 0)
 			addr = find_space(vm, UMMAP_BASE, len);
 		if (addr == 0) {
+			uncommit(vm, len >> PAGE_SHIFT);
 			error = ENOMEM;
 			goto fail;
 		}
 	}
-	error = commit(vm, len >> PAGE_SHIFT);
-	if (error != 0)
-		goto fail;
 	ne->me_start = addr;
 	ne->me_end = addr + len;
 	ne->me_prot = prot & (VMP_READ | VMP_WRITE | VMP_EXEC);
@@ -466,6 +473,32 @@ out:
 	*resp = vm->vm_brk;
 	lwkt_reltoken(&vm->vm_token);
 	return (error);
+}
+
+/*
+ * How many bytes from addr (at most len) lie in contiguous regions that
+ * allow prot.  The system-call layer asks before it consumes data it
+ * could not deliver: a read is cut to this length (a short read), and
+ * refused with EFAULT when it is 0 (a PROT_NONE or unmapped buffer).
+ */
+size_t
+vm_range_extent(struct vmspace *vm, vm_offset_t addr, size_t len, int prot)
+{
+	vm_offset_t a = addr, end;
+
+	if (addr >= VM_MAX_USER)
+		return (0);
+	end = len > VM_MAX_USER - addr ? VM_MAX_USER : addr + len;
+	lwkt_gettoken(&vm->vm_token);
+	while (a < end) {
+		struct vm_map_entry *e = entry_find(vm, a);
+
+		if (e == NULL || (e->me_prot & prot) != prot)
+			break;
+		a = e->me_end;
+	}
+	lwkt_reltoken(&vm->vm_token);
+	return ((a < end ? a : end) - addr);
 }
 
 /* --- faults --- */

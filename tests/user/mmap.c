@@ -105,6 +105,21 @@ protect(void)
 	CHECK_OK(mprotect((void *)p, PG, PROT_NONE));
 	expect_fault(do_read, p, SIGSEGV);
 	CHECK_EQ(p[PG], 'b');
+	{
+		/* The kernel cannot read a PROT_NONE page for us either. */
+		int fds[2];
+		char got[2];
+
+		CHECK_OK(pipe(fds));
+		CHECK_ERR(write(fds[1], (void *)p, 4), EFAULT);
+		CHECK_EQ(write(fds[1], "xy", 2), 2);
+		/* Refused before the pipe is touched: nothing is lost. */
+		CHECK_ERR(read(fds[0], (void *)p, 2), EFAULT);
+		CHECK_EQ(read(fds[0], got, 2), 2);
+		CHECK(got[0] == 'x' && got[1] == 'y');
+		close(fds[0]);
+		close(fds[1]);
+	}
 	CHECK_OK(mprotect((void *)p, 2 * PG, PROT_READ));
 	CHECK_EQ(p[0], 'a');
 	expect_fault(do_write, p, SIGSEGV);

@@ -6,9 +6,11 @@
  * never change after boot, so every address space sees the same kernel.
  * The lower half is built on demand, four levels of 4 KiB pages; user
  * pages are always 4 KiB.  A user PTE is PG_V | PG_U, plus PG_RW for a
- * writable page and PG_NX for a page that is not executable; PROT_NONE
- * keeps PG_V but drops PG_U.  Interior entries are PG_V | PG_U | PG_RW:
- * the leaf decides.
+ * writable page and PG_NX for a page that is not executable.  PROT_NONE
+ * is PG_PROTNONE (a software bit) with the frame kept and PG_V clear:
+ * nothing, not even the kernel's copyin, can reach the page, yet the
+ * pmap still knows it (lookup, remove, fork copy).  Interior entries are
+ * PG_V | PG_U | PG_RW: the leaf decides.
  *
  * Shootdown: after a translation is removed or lowered, every CPU in
  * pm_active drops it (invlpg, or a full flush beyond PMAP_INVLPG_MAX
@@ -47,6 +49,8 @@ struct pmap {
 };
 
 #define PTE_USER_DIR	(PG_V | PG_U | PG_RW)
+#define PG_PROTNONE	0x200		/* software: mapped, no access */
+#define PTE_PRESENT(pte) (((pte) & (PG_V | PG_PROTNONE)) != 0)
 #define NPTE		512
 
 static uint64_t *
@@ -169,10 +173,10 @@ pmap_pte(struct pmap *pm, vm_offset_t va, bool create)
 static uint64_t
 prot_bits(int prot)
 {
-	uint64_t b = PG_V;
+	uint64_t b = PG_V | PG_U;
 
-	if (prot & (VMP_READ | VMP_WRITE | VMP_EXEC))
-		b |= PG_U;
+	if ((prot & (VMP_READ | VMP_WRITE | VMP_EXEC)) == 0)
+		return (PG_PROTNONE);
 	if (prot & VMP_WRITE)
 		b |= PG_RW;
 	if ((prot & VMP_EXEC) == 0)
@@ -185,7 +189,7 @@ pte_prot(uint64_t pte)
 {
 	int prot = VMP_READ;
 
-	if ((pte & PG_U) == 0)
+	if ((pte & PG_V) == 0)
 		return (0);		/* PROT_NONE */
 	if (pte & PG_RW)
 		prot |= VMP_WRITE;
@@ -245,11 +249,10 @@ pmap_enter(struct pmap *pm, vm_offset_t va, vm_paddr_t pa, int prot,
 		return (ENOMEM);
 	old = *pte;
 	*pte = (pa & PG_FRAME) | prot_bits(prot);
-	if (old & PG_V) {
+	if (old & PG_V)			/* only valid entries are cached */
 		pmap_shootdown(pm, va, 1);
-		if ((old & PG_FRAME) != (pa & PG_FRAME))
-			*oldpa = old & PG_FRAME;
-	}
+	if (PTE_PRESENT(old) && (old & PG_FRAME) != (pa & PG_FRAME))
+		*oldpa = old & PG_FRAME;
 	return (0);
 }
 
@@ -258,7 +261,7 @@ pmap_lookup(struct pmap *pm, vm_offset_t va, vm_paddr_t *pap, int *protp)
 {
 	uint64_t *pte = pmap_pte(pm, va, false);
 
-	if (pte == NULL || (*pte & PG_V) == 0)
+	if (pte == NULL || !PTE_PRESENT(*pte))
 		return (false);
 	*pap = *pte & PG_FRAME;
 	*protp = pte_prot(*pte);
@@ -281,11 +284,11 @@ pmap_walk(struct pmap *pm, vm_offset_t sva, vm_offset_t eva,
 
 		for (shift = 39; shift >= 12; shift -= 9) {
 			e = &t[(va >> shift) & 511];
-			if ((*e & PG_V) == 0 || shift == 12)
+			if (shift == 12 || (*e & PG_V) == 0)
 				break;
 			t = pt_va(*e);
 		}
-		if ((*e & PG_V) == 0) {
+		if (shift == 12 ? !PTE_PRESENT(*e) : (*e & PG_V) == 0) {
 			/* Skip the whole absent table at this level. */
 			vm_offset_t next = rounddown2(va, 1UL << shift) +
 			    (1UL << shift);
@@ -350,12 +353,14 @@ protect_one(uint64_t pte, vm_offset_t va, void *arg)
 {
 	int prot = *(int *)arg;
 
+	if ((prot & (VMP_READ | VMP_WRITE | VMP_EXEC)) == 0)
+		return ((pte & PG_FRAME) | PG_PROTNONE);
+	if ((pte & PG_V) == 0)
+		return (pte);		/* PROT_NONE stays until a fault */
 	if ((prot & VMP_WRITE) == 0)
 		pte &= ~PG_RW;
 	if ((prot & VMP_EXEC) == 0)
 		pte |= pg_nx;
-	if ((prot & (VMP_READ | VMP_WRITE | VMP_EXEC)) == 0)
-		pte &= ~PG_U;		/* PROT_NONE: kept, unreachable */
 	return (pte);
 }
 

@@ -194,6 +194,7 @@ trap(struct trapframe *tf)
 		/* Back to user mode: signals, exit, time slicing. */
 		cpu_enable_intr();
 		userret(tf);
+		user_frame_check(tf);
 		cpu_disable_intr();
 	}
 }
@@ -215,6 +216,7 @@ syscall_handler(struct trapframe *tf)
 		tf->tf_rdx = (uint64_t)error;
 	}
 	userret(tf);
+	user_frame_check(tf);
 }
 
 extern char __kernel_end[];

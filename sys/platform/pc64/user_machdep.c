@@ -208,6 +208,14 @@ user_trap(struct trapframe *tf)
 		 * A user jump to that address is no different from a
 		 * syscall with the same registers.
 		 */
+		if (tf->tf_rcx >= VM_MAX_USER) {
+			/* Not a return address: a jump to that page. */
+			trapsignal(td, SIGSEGV);
+			userret(tf);
+			user_frame_check(tf);
+			cpu_disable_intr();
+			return;
+		}
 		tf->tf_rip = tf->tf_rcx;
 		tf->tf_rflags = (tf->tf_r11 & PSL_USERCHANGE) | PSL_I | 0x2;
 		syscall_handler(tf);
@@ -250,7 +258,24 @@ user_trap(struct trapframe *tf)
 		trapsignal(td, sig);
 	}
 	userret(tf);
+	user_frame_check(tf);
 	cpu_disable_intr();
+}
+
+/*
+ * Last check before any return to user mode: iretq/sysretq to a
+ * non-canonical or kernel %rip would fault in ring 0 on the user's %gs.
+ * Every way a frame's %rip is set is validated, so this is a backstop:
+ * the process dies of SIGSEGV instead.
+ */
+void
+user_frame_check(struct trapframe *tf)
+{
+	if (__predict_false(tf->tf_rip >= VM_MAX_USER)) {
+		kprintf("pid %d: return to %#lx refused: SIGSEGV\n",
+		    curproc->p_pid, tf->tf_rip);
+		proc_exit(_W_SIGNALED(SIGSEGV));
+	}
 }
 
 /* --- threads and frames --- */
@@ -312,6 +337,7 @@ cpu_user_thread_free(struct thread *td)
 void
 cpu_user_return(void)
 {
+	user_frame_check(curthread->td_frame);
 	cpu_disable_intr();
 	cpu_user_enter(curthread->td_frame);
 }
@@ -328,10 +354,13 @@ cpu_exec_regs(struct thread *td, uint64_t entry, uint64_t sp)
 	tf->tf_ss = USER_SS;
 	tf->tf_rflags = PSL_I | 0x2;
 	tf->tf_trapno = T_SYSCALL;
+	/* Not preempted between the two: a switch would fxsave over it. */
+	crit_enter();
 	fpu_init_area(td->td_fpu);
 	if (td == curthread)
 		__asm__ __volatile__("fxrstor64 (%0)" :: "r"(td->td_fpu) :
 		    "memory");
+	crit_exit();
 }
 
 void
@@ -341,9 +370,11 @@ cpu_fork_regs(struct thread *child, struct thread *parent)
 	child->td_frame->tf_rax = 0;
 	child->td_frame->tf_rdx = 0;
 	/* The parent runs now: its live FPU state is the one to copy. */
+	crit_enter();
 	__asm__ __volatile__("fxsave64 (%0)" :: "r"(parent->td_fpu) :
 	    "memory");
 	memcpy(child->td_fpu, parent->td_fpu, FPU_SIZE);
+	crit_exit();
 }
 
 void
@@ -381,8 +412,10 @@ cpu_sendsig(struct thread *td, int sig, uint64_t handler, uint64_t restorer,
 	sf->sf_signo = (uint64_t)sig;
 	sf->sf_mask = oldmask;
 	memcpy(sf->sf_regs, tf, sizeof(*tf));
+	crit_enter();
 	__asm__ __volatile__("fxsave64 (%0)" :: "r"(td->td_fpu) : "memory");
 	memcpy(sf->sf_fpu, td->td_fpu, FPU_SIZE);
+	crit_exit();
 	error = copyout(sf, (void *)sp, sizeof(*sf));
 	kfree(sf, M_TEMP);
 	if (error != 0)
@@ -424,9 +457,11 @@ cpu_sigreturn(struct thread *td, uint64_t uframe, uint64_t *maskp)
 	ntf.tf_err = 0;
 	*tf = ntf;
 	fpu = td->td_fpu;
+	crit_enter();
 	memcpy(fpu, sf->sf_fpu, FPU_SIZE);
 	*(uint32_t *)(fpu + 24) &= MXCSR_VALID;	/* else fxrstor faults */
 	__asm__ __volatile__("fxrstor64 (%0)" :: "r"(fpu) : "memory");
+	crit_exit();
 	*maskp = sf->sf_mask;
 out:
 	kfree(sf, M_TEMP);

@@ -46,6 +46,7 @@ void		cpu_user_enter(struct trapframe *tf) __dead2;	/* exception.S */
 int		copy_user(void *dst, const void *src, size_t len,
 		    uint64_t *onfault);		/* exception.S */
 void		user_trap(struct trapframe *tf);
+void		user_frame_check(struct trapframe *tf);
 bool		user_kernel_fault(struct trapframe *tf);
 extern uint8_t	smap_enabled;
 
