@@ -218,6 +218,7 @@ $(KERNEL): $(KOBJS) $(BUILD)/ksyms.o sys/platform/pc64/kernel.ld
 
 -include tests/kern/kern.mk
 -include tests/host/host.mk
+-include bench/bench.mk
 
 tests: $(TEST_PROGS)
 
