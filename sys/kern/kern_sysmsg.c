@@ -408,6 +408,37 @@ sysmsg_async_count(void)
 
 /* --- the primitives --- */
 
+/*
+ * SYSP_DOMSG_REG: the message is already the kernel's (registers);
+ * the same command and filter checks as sysmsg_fetch, then the handler.
+ */
+int64_t
+sysmsg_domsg_regs(uint64_t cmd, const uint64_t args[5], int *errp)
+{
+	struct proc *p = curproc;
+	struct sysmsg m;
+	int64_t res = 0;
+
+	if (cmd > SYS_MAXCMD || sysent[cmd].sy_call == NULL) {
+		*errp = ENOSYS;
+		return (0);
+	}
+	m.sm_cmd = (uint32_t)cmd;
+	m.sm_size = sizeof(m);
+	m.sm_flags = 0;
+	m.sm_result = 0;
+	m.sm_error = 0;
+	memcpy(m.sm_arg, args, sizeof(m.sm_arg));
+	if (__predict_false(p->p_filter != 0) &&
+	    (sysmsg_class(&m) & p->p_filter)) {
+		__atomic_add_fetch(&p->p_refused, 1, __ATOMIC_RELAXED);
+		*errp = EPERM;
+		return (0);
+	}
+	*errp = sysent[cmd].sy_call(&m, &res);
+	return (res);
+}
+
 int64_t
 sysmsg_primitive(uint64_t prim, uint64_t a0, uint64_t a1, int *errp)
 {

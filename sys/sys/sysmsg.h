@@ -28,6 +28,12 @@
  *   SYSP_ABORTMSG(h)	     ask an in-flight message to stop: a blocked
  *			     operation ends with EINTR.  It must still be
  *			     collected.  ENOENT if h is not in flight.
+ *   SYSP_DOMSG_REG	     SYSP_DOMSG of a short message carried in
+ *			     registers instead of memory (as L4 carries
+ *			     short IPC): %rdi = sm_cmd, %rsi, %rdx, %r10,
+ *			     %r8, %r9 = sm_arg[0..4].  Same command
+ *			     checks, same filter, same handlers; nothing
+ *			     to copy in, so it is the cheapest call.
  *
  * An unknown primitive gets ENOSYS.  The kernel copies a message in once
  * and never reads it again, so a thread rewriting it concurrently can
@@ -44,6 +50,7 @@
 #define SYSP_SENDMSG	2
 #define SYSP_WAITMSG	3
 #define SYSP_ABORTMSG	4
+#define SYSP_DOMSG_REG	5
 
 #define SYSMSG_NOWAIT	0x1	/* SYSP_WAITMSG flag: do not block */
 #define SYSMSG_MAXASYNC	64	/* async messages in flight per process */

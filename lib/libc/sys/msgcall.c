@@ -130,31 +130,8 @@ sysmsg_abort(long handle)
 	return (0);
 }
 
-long
-__sm_call_raw(unsigned int cmd, uint64_t a0, uint64_t a1, uint64_t a2,
-    int *errp)
-{
-	struct sysmsg m;
-
-	sysmsg_init(&m, cmd);
-	m.sm_arg[0] = a0;
-	m.sm_arg[1] = a1;
-	m.sm_arg[2] = a2;
-	*errp = 0;
-	return (__sysmsg_prim(SYSP_DOMSG, (long)&m, 0, errp));
-}
-
-long
-__sm_call(unsigned int cmd, uint64_t a0, uint64_t a1, uint64_t a2,
-    uint64_t a3, uint64_t a4)
-{
-	struct sysmsg m;
-
-	sysmsg_init(&m, cmd);
-	m.sm_arg[0] = a0;
-	m.sm_arg[1] = a1;
-	m.sm_arg[2] = a2;
-	m.sm_arg[3] = a3;
-	m.sm_arg[4] = a4;
-	return (sysmsg_do(&m));
-}
+/*
+ * __sm_call and __sm_call_raw, the calls every POSIX function of the
+ * emulation layer makes, are in arch/x86_64/sysmsg.S: they carry the
+ * message in registers (SYSP_DOMSG_REG), so nothing is built in memory.
+ */

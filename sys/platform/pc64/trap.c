@@ -210,7 +210,15 @@ syscall_handler(struct trapframe *tf)
 	int64_t res;
 	int error;
 
-	res = sysmsg_primitive(tf->tf_rax, tf->tf_rdi, tf->tf_rsi, &error);
+	if (tf->tf_rax == SYSP_DOMSG_REG) {
+		uint64_t args[5] = { tf->tf_rsi, tf->tf_rdx, tf->tf_r10,
+		    tf->tf_r8, tf->tf_r9 };
+
+		res = sysmsg_domsg_regs(tf->tf_rdi, args, &error);
+	} else {
+		res = sysmsg_primitive(tf->tf_rax, tf->tf_rdi, tf->tf_rsi,
+		    &error);
+	}
 	if (error != EJUSTRETURN) {
 		tf->tf_rax = (uint64_t)res;
 		tf->tf_rdx = (uint64_t)error;

@@ -14,6 +14,7 @@
  */
 
 #define SYSP_DOMSG	1
+#define SYSP_DOMSG_REG	5
 #define SYS_SIGRETURN	10
 #define SYSMSG_SIZE	64	/* sizeof(struct sysmsg) */
 #define SM_CMD		0	/* offsetof(struct sysmsg, sm_cmd) */
@@ -60,6 +61,46 @@ __sysmsg_prim:
  * continues.  If the kernel refuses the frame there is nothing sane to
  * return to: ud2 makes the process die by SIGILL.
  */
+/*
+ * long __sm_call(unsigned cmd, a0, a1, a2, a3, a4): a synchronous
+ * message carried in registers (SYSP_DOMSG_REG: %rdi = cmd, %rsi %rdx
+ * %r10 %r8 %r9 = arguments).  The result, or -1 with errno set.
+ */
+	.globl	__sm_call
+	.type	__sm_call,@function
+	.p2align 4
+__sm_call:
+	movq	%rcx, %r10
+	movl	$SYSP_DOMSG_REG, %eax
+	syscall
+	testq	%rdx, %rdx
+	jnz	1f
+	ret
+1:	movl	%edx, errno(%rip)
+	movq	$-1, %rax
+	ret
+	.size	__sm_call, . - __sm_call
+
+/*
+ * long __sm_call_raw(unsigned cmd, a0, a1, a2, int *errp): the same with
+ * three arguments, the error stored through errp (0 on success) and
+ * errno untouched.
+ */
+	.globl	__sm_call_raw
+	.type	__sm_call_raw,@function
+	.p2align 4
+__sm_call_raw:
+	pushq	%r8			/* errp */
+	movq	%rcx, %r10
+	xorl	%r8d, %r8d
+	xorl	%r9d, %r9d
+	movl	$SYSP_DOMSG_REG, %eax
+	syscall
+	popq	%r8
+	movl	%edx, (%r8)
+	ret
+	.size	__sm_call_raw, . - __sm_call_raw
+
 	.globl	__sigreturn_tramp
 	.type	__sigreturn_tramp,@function
 	.p2align 4
