@@ -100,20 +100,20 @@ run_clean(const char *path)
 	KT_CHECK(settled(&a));
 }
 
-KTEST_SMP(proc_async_noleak, "1,4", "a program exiting with async "
+KTEST_DEFINE(proc_async_noleak, "1,4", 0, 240, "a program exiting with async "
     "messages in flight (tests/user/async) leaves no message, file, page, "
     "thread or process behind")
 {
 	run_clean("/usr/tests/async");
 }
 
-KTEST(proc_memexhaust_noleak, "memory exhaustion by a program "
+KTEST_DEFINE(proc_memexhaust_noleak, "1", 0, 300, "memory exhaustion by a program "
     "(tests/user/memexhaust): every page and all commitment return")
 {
 	run_clean("/usr/tests/memexhaust");
 }
 
-KTEST(proc_hostile_noleak, "the hostile-input program leaves nothing "
+KTEST_DEFINE(proc_hostile_noleak, "1", 0, 240, "the hostile-input program leaves nothing "
     "behind")
 {
 	run_clean("/usr/tests/hostile");
