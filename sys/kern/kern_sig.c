@@ -129,6 +129,8 @@ postsig(struct thread *td, struct proc *p)
 	return (true);
 }
 
+static void userret_slow(struct thread *td, struct proc *p);
+
 void
 userret(struct trapframe *tf)
 {
@@ -138,6 +140,31 @@ userret(struct trapframe *tf)
 
 	if (p == NULL)
 		return;
+	/* The common case: nothing pending, nobody leaving. */
+	if (__predict_false((__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) &
+	    (P_WEXIT | P_SINGLE)) != 0 ||
+	    (__atomic_load_n(&p->p_siglist, __ATOMIC_ACQUIRE) &
+	    ~p->p_sigmask) != 0))
+		userret_slow(td, p);
+	/*
+	 * Scheduling: a runnable thread of higher priority (a kernel
+	 * thread woken while we ran in user mode) goes first at once;
+	 * threads of our own priority share the CPU tick by tick.
+	 */
+	gd = mycpu;
+	if (__predict_false((gd->gd_runqmask >> (td->td_pri + 1)) != 0)) {
+		lwkt_yield();
+	} else if (__predict_false(gd->gd_ticks != gd->gd_uslice)) {
+		gd->gd_uslice = gd->gd_ticks;
+		if (td->td_next != td && (td->td_flags & TDF_RUNQ))
+			lwkt_yield();
+	}
+}
+
+/* userret's work when something is pending: exit, signals. */
+static void
+userret_slow(struct thread *td, struct proc *p)
+{
 	for (;;) {
 		int fl = __atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE);
 
@@ -152,19 +179,6 @@ userret(struct trapframe *tf)
 		    (__atomic_load_n(&p->p_flags, __ATOMIC_ACQUIRE) &
 		    P_WEXIT) == 0)
 			break;
-	}
-	/*
-	 * Scheduling: a runnable thread of higher priority (a kernel
-	 * thread woken while we ran in user mode) goes first at once;
-	 * threads of our own priority share the CPU tick by tick.
-	 */
-	gd = mycpu;
-	if ((gd->gd_runqmask >> (td->td_pri + 1)) != 0) {
-		lwkt_yield();
-	} else if (gd->gd_ticks != gd->gd_uslice) {
-		gd->gd_uslice = gd->gd_ticks;
-		if (td->td_next != td && (td->td_flags & TDF_RUNQ))
-			lwkt_yield();
 	}
 }
 

@@ -413,22 +413,25 @@ sysmsg_async_count(void)
  * the same command and filter checks as sysmsg_fetch, then the handler.
  */
 int64_t
-sysmsg_domsg_regs(uint64_t cmd, const uint64_t args[5], int *errp)
+sysmsg_domsg_regs(uint64_t cmd, uint64_t a0, uint64_t a1, uint64_t a2,
+    uint64_t a3, uint64_t a4, int *errp)
 {
 	struct proc *p = curproc;
 	struct sysmsg m;
 	int64_t res = 0;
 
-	if (cmd > SYS_MAXCMD || sysent[cmd].sy_call == NULL) {
+	if (__predict_false(cmd > SYS_MAXCMD || sysent[cmd].sy_call == NULL)) {
 		*errp = ENOSYS;
 		return (0);
 	}
+	/* Handlers read sm_cmd and sm_arg only. */
 	m.sm_cmd = (uint32_t)cmd;
 	m.sm_size = sizeof(m);
-	m.sm_flags = 0;
-	m.sm_result = 0;
-	m.sm_error = 0;
-	memcpy(m.sm_arg, args, sizeof(m.sm_arg));
+	m.sm_arg[0] = a0;
+	m.sm_arg[1] = a1;
+	m.sm_arg[2] = a2;
+	m.sm_arg[3] = a3;
+	m.sm_arg[4] = a4;
 	if (__predict_false(p->p_filter != 0) &&
 	    (sysmsg_class(&m) & p->p_filter)) {
 		__atomic_add_fetch(&p->p_refused, 1, __ATOMIC_RELAXED);

@@ -92,7 +92,7 @@ extern volatile int nprocs;		/* [a] user processes in existence */
 
 /* The current thread's process (proc0 for kernel threads). */
 struct proc *curproc_get(void);
-#define curproc		(curproc_get())
+#define curproc		(curproc_inline())
 
 /*
  * A new kernel process object: a fresh descriptor table whose root and
@@ -171,5 +171,16 @@ void	trapsignal(struct thread *td, int sig);
 /* Create a user thread in p at entry with stack and arg: its tid. */
 int	kern_thread_create(struct proc *p, uint64_t entry, uint64_t stack,
 	    uint64_t arg, int *tidp);
+
+#include <sys/globaldata.h>
+#include <sys/thread.h>
+
+static __always_inline inline struct proc *
+curproc_inline(void)
+{
+	struct proc *p = curthread->td_proc;
+
+	return (p != NULL ? p : &proc0);
+}
 
 #endif /* !_SYS_PROC_H_ */

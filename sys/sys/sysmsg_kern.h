@@ -43,7 +43,8 @@ struct ksysmsg {
 /* The syscall instruction: one primitive (SYSP_*). */
 int64_t	sysmsg_primitive(uint64_t prim, uint64_t a0, uint64_t a1, int *errp);
 /* SYSP_DOMSG_REG: the command and arguments from registers. */
-int64_t	sysmsg_domsg_regs(uint64_t cmd, const uint64_t args[5], int *errp);
+int64_t	sysmsg_domsg_regs(uint64_t cmd, uint64_t a0, uint64_t a1,
+	    uint64_t a2, uint64_t a3, uint64_t a4, int *errp);
 /*
  * Abort every async message of p and wait until all have finished, then
  * free them (exit, exec).  Thread context, p's own thread.

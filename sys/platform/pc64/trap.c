@@ -210,11 +210,9 @@ syscall_handler(struct trapframe *tf)
 	int64_t res;
 	int error;
 
-	if (tf->tf_rax == SYSP_DOMSG_REG) {
-		uint64_t args[5] = { tf->tf_rsi, tf->tf_rdx, tf->tf_r10,
-		    tf->tf_r8, tf->tf_r9 };
-
-		res = sysmsg_domsg_regs(tf->tf_rdi, args, &error);
+	if (__predict_true(tf->tf_rax == SYSP_DOMSG_REG)) {
+		res = sysmsg_domsg_regs(tf->tf_rdi, tf->tf_rsi, tf->tf_rdx,
+		    tf->tf_r10, tf->tf_r8, tf->tf_r9, &error);
 	} else {
 		res = sysmsg_primitive(tf->tf_rax, tf->tf_rdi, tf->tf_rsi,
 		    &error);

@@ -262,20 +262,13 @@ user_trap(struct trapframe *tf)
 	cpu_disable_intr();
 }
 
-/*
- * Last check before any return to user mode: iretq/sysretq to a
- * non-canonical or kernel %rip would fault in ring 0 on the user's %gs.
- * Every way a frame's %rip is set is validated, so this is a backstop:
- * the process dies of SIGSEGV instead.
- */
+/* user_frame_check (md_var.h) found a frame that must not be used. */
 void
-user_frame_check(struct trapframe *tf)
+user_frame_bad(struct trapframe *tf)
 {
-	if (__predict_false(tf->tf_rip >= VM_MAX_USER)) {
-		kprintf("pid %d: return to %#lx refused: SIGSEGV\n",
-		    curproc->p_pid, tf->tf_rip);
-		proc_exit(_W_SIGNALED(SIGSEGV));
-	}
+	kprintf("pid %d: return to %#lx refused: SIGSEGV\n",
+	    curproc->p_pid, tf->tf_rip);
+	proc_exit(_W_SIGNALED(SIGSEGV));
 }
 
 /* --- threads and frames --- */

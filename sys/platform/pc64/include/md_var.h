@@ -46,7 +46,17 @@ void		cpu_user_enter(struct trapframe *tf) __dead2;	/* exception.S */
 int		copy_user(void *dst, const void *src, size_t len,
 		    uint64_t *onfault);		/* exception.S */
 void		user_trap(struct trapframe *tf);
-void		user_frame_check(struct trapframe *tf);
+void		user_frame_bad(struct trapframe *tf) __dead2;
+/*
+ * Last check before any return to user mode: iretq/sysretq to a
+ * non-canonical or kernel %rip would fault in ring 0 on the user's %gs.
+ * Every way a frame's %rip is set is validated, so this is a backstop:
+ * the process dies of SIGSEGV instead.
+ */
+#define user_frame_check(tf) do {					\
+	if (__predict_false((tf)->tf_rip >= 0x00007ffffffff000UL))	\
+		user_frame_bad(tf);					\
+} while (0)
 bool		user_kernel_fault(struct trapframe *tf);
 extern uint8_t	smap_enabled;
 
