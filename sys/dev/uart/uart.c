@@ -47,7 +47,7 @@
 #define LSR_TEMT	0x40	/* transmitter empty */
 
 #define UART_IRQ	4
-#define RXRING		256
+#define RXRING		4096
 
 static char rxring[RXRING];
 static volatile uint32_t rxhead;	/* written by the interrupt handler */
