@@ -241,8 +241,9 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/runtests.sh "$(BUILD)" "$(ACCEL)"
 
-bench: deps kernel initrd
+bench: deps kernel initrd linux-bench
 	@sh tools/bench.sh $(KERNEL) 2 $(INITRD)
+	@sh tools/bench_compare.sh --no-build
 
 clean:
 	rm -rf $(BUILD)

@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="make clang lld binutils qemu-system-x86 kyua atf-sh libatf-dev
-libclang-rt-14-dev"
+libclang-rt-14-dev musl-tools lz4"
 
 missing=""
 for p in $PKGS; do

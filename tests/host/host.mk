@@ -42,3 +42,4 @@ $(HT_PROGS): $(HT_DIR)/%: $(HT_DIR)/%.o $(HT_DIR)/host_support.o $(HT_KOBJS)
 include tests/host/libc/libc.mk
 include tests/host/utils/utils.mk
 include tests/host/sh/sh.mk
+include tests/host/bench/bench.mk
