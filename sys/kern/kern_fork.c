@@ -6,9 +6,9 @@
  * descriptor table (fdcopy: the same open files), credentials, signal
  * handlers and mask, the syscall filter (a restriction survives fork and
  * exec), and gives the child one thread whose registers are the
- * caller's with a zero result.  The child goes on another CPU when
- * there is one (round robin), so a parent and its child run in
- * parallel; threads never move afterwards.
+ * caller's with a zero result.  The child goes on a CPU other than the
+ * parent's when there is one (round robin over the others), so a parent
+ * and its child run in parallel; threads never move afterwards.
  *
  * Limits: at most maxproc processes (zombies included) exist; fork
  * fails with EAGAIN past that, before anything is allocated, so a fork
@@ -69,13 +69,22 @@ pid_alloc(void)
 	}
 }
 
-/* A CPU for a new process: round robin over the running CPUs. */
+/*
+ * A CPU for a new process or thread: round robin over the running CPUs
+ * other than the creator's, so that a parent and its child (a pipe's two
+ * ends, a server and its client) always run in parallel when there is
+ * more than one CPU.
+ */
 static int
 proc_pick_cpu(void)
 {
 	int n = __atomic_fetch_add(&nextcpu, 1, __ATOMIC_RELAXED);
+	int self = mycpuid;
 
-	return (n % ncpus);
+	if (ncpus == 1)
+		return (0);
+	n %= ncpus - 1;
+	return (n >= self ? n + 1 : n);
 }
 
 /*
