@@ -44,11 +44,13 @@
  * Move len bytes between buf and fp in direction rw, at the file
  * position (off < 0) or at off.  *donep gets the bytes moved.
  */
+static bool fio_positioned(struct file *fp);
+
 static int
 fio_rw(struct file *fp, void *buf, size_t len, off_t off, enum uio_rw rw,
     size_t *donep)
 {
-	bool atpos = off < 0;
+	bool atpos = off < 0 && fio_positioned(fp);
 	struct uio uio;
 	int error;
 
@@ -61,6 +63,8 @@ fio_rw(struct file *fp, void *buf, size_t len, off_t off, enum uio_rw rw,
 	if (atpos) {
 		klock_acquire(&fp->f_offlock);
 		off = fp->f_offset;
+	} else if (off < 0) {
+		off = 0;		/* no position: a pipe or a device */
 	}
 	uio.uio_offset = off;
 	if (off > OFF_MAX - (off_t)len) {
@@ -102,7 +106,19 @@ fio_get(int fd, int need, struct file **fpp)
 static bool
 fio_seekable(struct file *fp)
 {
-	return (fp->f_type != DTYPE_VNODE || fp->f_vp->v_type != VFIFO);
+	return (fp->f_type == DTYPE_VNODE && fp->f_vp->v_type != VFIFO);
+}
+
+/*
+ * Whether read/write at the file position takes f_offlock: only for
+ * files whose position means something.  Pipes and character devices
+ * (the console) block for as long as they like, and a thread waiting on
+ * f_offlock behind them could not be interrupted.
+ */
+static bool
+fio_positioned(struct file *fp)
+{
+	return (fio_seekable(fp) && fp->f_vp->v_type != VCHR);
 }
 
 int

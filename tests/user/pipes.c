@@ -210,10 +210,32 @@ nonblock(void)
 	UT_LOG("O_NONBLOCK ok");
 }
 
+/* A pipe has no position: lseek, pread and pwrite are ESPIPE. */
+static void
+no_position(void)
+{
+	int p[2];
+	char c = 'z';
+
+	CHECK_OK(pipe(p));
+	CHECK_ERR(lseek(p[0], 0, SEEK_END), ESPIPE);
+	CHECK_ERR(lseek(p[1], 0, SEEK_SET), ESPIPE);
+	CHECK_ERR(pwrite(p[1], &c, 1, 0), ESPIPE);
+	CHECK_EQ(write(p[1], &c, 1), 1);
+	CHECK_ERR(pread(p[0], &c, 1, 0), ESPIPE);
+	c = 0;
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_EQ(c, 'z');
+	close(p[0]);
+	close(p[1]);
+	UT_LOG("no position: ESPIPE");
+}
+
 int
 main(void)
 {
 	UT_INIT();
+	no_position();
 	round_trip();
 	eof();
 	no_reader();
