@@ -31,6 +31,44 @@
  * cannot emulate stac/clac ("KVM internal error"), while popfq of AC is
  * an ordinary flag write everywhere.  SMAP honours AC however it is set.
  */
+
+/* The general registers in struct trapframe order (<machine/frame.h>). */
+.macro SAVE_GPRS
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+
+.macro RESTORE_GPRS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+.endm
+
 #define SET_AC		pushfq; orl $0x40000, (%rsp); popfq
 #define CLEAR_AC	pushfq; andl $~0x40000, (%rsp); popfq
 
@@ -61,21 +99,7 @@ alltraps:
 	jz	1f
 	CLEAR_AC			/* AC may be set from user mode */
 1:
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_GPRS
 	cld
 	movq	%rsp, %rdi
 	pushq	TF_RIP(%rdi)		/* fake frame: "called" from the trap site */
@@ -85,21 +109,7 @@ alltraps:
 	addq	$16, %rsp
 	.globl	doreti_pop
 doreti_pop:
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	RESTORE_GPRS
 	testb	$3, 24(%rsp)
 	jz	2f
 	swapgs
@@ -144,21 +154,7 @@ syscall_entry:
 	pushq	%rcx
 	pushq	$0
 	pushq	$T_SYSCALL
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_GPRS
 	sti
 	movq	%rsp, %rdi
 	pushq	TF_RIP(%rdi)
@@ -178,21 +174,7 @@ syscall_entry:
 	movabsq	$VM_MAX_USER, %rax
 	cmpq	%rax, %rcx
 	jae	doreti_pop
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	RESTORE_GPRS
 	/* trapno, err, rip, cs, rflags, rsp, ss */
 	swapgs
 	movq	40(%rsp), %rsp
