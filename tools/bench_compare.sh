@@ -200,6 +200,15 @@ fig() {
 } >"$tmp/table.md"
 cat "$tmp/table.md"
 [ -n "$outfile" ] && cp "$tmp/table.md" "$outfile"
+# The run counts, as each side printed them (lbench: field 4).
+runs() {
+	tr -d '\r' <"$tmp/$1.log" 2>/dev/null | awk '$1 == "BENCH" &&
+	    $2 != "boot_to_user" && $4 ~ /^[0-9]+$/ { r[$4] = 1 }
+	    END { s = ""; for (k in r) s = s (s == "" ? "" : "/") k
+		print (s == "" ? "n/a" : s) }'
+}
+runsnote="runs per figure (median): ours $(runs otcg), Linux $(runs ltcg)"
+echo "bench_compare: $runsnote" >&2
 
 lver=$(ls build/linux/linux-image-*-cloud-amd64_*.deb 2>/dev/null |
     sort -V | tail -n 1 | sed 's|.*/||; s|_amd64.deb||; s|_| |')
@@ -296,7 +305,9 @@ if $docs; then
 	{
 		echo "Measured $(date -u +%Y-%m-%d) by \`tools/bench_compare.sh" \
 		    "-s $scale\` (KVM run at scale $kscale) in ${secs} s:" \
-		    "Linux $lver (Debian), QEMU $qver.${kvmnote:+ $kvmnote.}"
+		    "Linux $lver (Debian), QEMU $qver.${kvmnote:+ $kvmnote.}" \
+		    "Each figure is the median of the runs inside one boot;" \
+		    "$runsnote (boot_to_user: one reading)."
 		echo
 		cat "$tmp/table.md"
 		echo
