@@ -355,7 +355,6 @@ kern_execve(struct thread *td, const char *path, char *const *argv,
 			p->p_sigacts[sig].sa_handler = SIG_DFL_VAL;
 	spin_unlock(&p->p_spin);
 	p->p_sigrestorer = 0;
-	__atomic_or_fetch(&p->p_flags, P_EXECED, __ATOMIC_RELAXED);
 	strlcpy(p->p_comm, exec_basename(path), sizeof(p->p_comm));
 	cpu_exec_regs(td, entry, sp);
 	return (EJUSTRETURN);

@@ -313,8 +313,6 @@ proc_spawn(const char *path, char *const argv[], char *const envp[],
 		proc_free(p);
 		return (error);
 	}
-	if (isinit)
-		p->p_flags |= P_INIT;
 	td = proc_thread_alloc(p, isinit ? 0 : proc_pick_cpu());
 	if (td == NULL) {
 		proc_free(p);

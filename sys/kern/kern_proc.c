@@ -51,14 +51,6 @@ struct proc proc0 = {
 
 static volatile int proc_nextpid = 1;	/* [a] next pid to hand out */
 
-struct proc *
-curproc_get(void)
-{
-	struct proc *p = curthread->td_proc;
-
-	return (p != NULL ? p : &proc0);
-}
-
 /*
  * Give proc0 its descriptor table, rooted at the global root.  Called
  * once at boot, in thread context, after the root filesystem is mounted

@@ -232,7 +232,6 @@ sysmsg_send(uint64_t uaddr, int *errp)
 	}
 	wtd->td_proc = p;
 	wtd->td_pmap = td->td_pmap;
-	wtd->td_sysmsg = km;
 	/*
 	 * Linked before it runs.  The process cannot finish exiting under
 	 * us: we are one of its threads.  Handles are unique within the

@@ -74,8 +74,6 @@ void	pmap_protect(struct pmap *pm, vm_offset_t sva, vm_offset_t eva,
 int	pmap_copy(struct pmap *dst, struct pmap *src, vm_offset_t sva,
 	    vm_offset_t eva, bool shared,
 	    void (*hold)(vm_paddr_t pa, void *arg), void *arg);
-/* Pages of page tables the pmap uses (for accounting and tests). */
-size_t	pmap_ptpages(struct pmap *pm);
 
 /*
  * Scheduler hook (lwkt_switch, critical section): load ntd's pmap on

@@ -50,8 +50,6 @@ struct sigact {
 #define PRS_ZOMBIE	2
 
 #define P_WEXIT		0x0001	/* exiting: threads leave at once */
-#define P_INIT		0x0002	/* the init process */
-#define P_EXECED	0x0004	/* has exec'd since fork */
 #define P_SINGLE	0x0008	/* exec: every thread but p_single leaves */
 
 struct proc {
@@ -82,7 +80,6 @@ struct proc {
 	struct ksysmsg	*p_async;	/* [p_spin] async messages, all */
 	int		p_nasync;	/* [p_spin] in flight or uncollected */
 	long		p_asyncseq;	/* [p_spin] last handle handed out */
-	int		p_lastcpu;	/* [proc_token] CPU of its newest child */
 };
 
 extern struct proc proc0;
@@ -90,9 +87,8 @@ extern struct lwkt_token proc_token;
 extern int	maxproc;		/* [I] processes at most (EAGAIN past) */
 extern volatile int nprocs;		/* [a] user processes in existence */
 
-/* The current thread's process (proc0 for kernel threads). */
-struct proc *curproc_get(void);
-#define curproc		(curproc_inline())
+/* The current thread's process (proc0 for kernel threads): curproc_get(). */
+#define curproc		(curproc_get())
 
 /*
  * A new kernel process object: a fresh descriptor table whose root and
@@ -176,7 +172,7 @@ int	kern_thread_create(struct proc *p, uint64_t entry, uint64_t stack,
 #include <sys/thread.h>
 
 static __always_inline inline struct proc *
-curproc_inline(void)
+curproc_get(void)
 {
 	struct proc *p = curthread->td_proc;
 

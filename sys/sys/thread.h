@@ -146,10 +146,8 @@ struct thread {
 	struct thread	*td_pnext;	/* [proc p_lock] process's thread list */
 	int		td_tid;		/* [I] thread id (user threads) */
 	volatile int	td_uflags;	/* [a] TDU_* */
-	void		*td_sysmsg;	/* [L] async message this thread serves */
 };
 
-#define TDU_USER	0x0001	/* runs user code (has td_frame) */
 #define TDU_ABORT	0x0002	/* its async message was aborted */
 #define TDU_SINTR	0x0004	/* in an interruptible (PCATCH) sleep */
 

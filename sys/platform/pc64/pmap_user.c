@@ -45,7 +45,6 @@ struct pmap {
 	uint64_t	*pm_pml4;	/* [I] through the direct map */
 	vm_paddr_t	pm_cr3;		/* [I] */
 	volatile cpumask_t pm_active;	/* [a] CPUs with it in %cr3 */
-	size_t		pm_ptpages;	/* [vmspace token] */
 };
 
 #define PTE_USER_DIR	(PG_V | PG_U | PG_RW)
@@ -78,7 +77,6 @@ pmap_create(void)
 	pm->pm_pml4 = (uint64_t *)PHYS_TO_DMAP(pm->pm_cr3);
 	for (int i = NPTE / 2; i < NPTE; i++)
 		pm->pm_pml4[i] = kpml4[i];
-	pm->pm_ptpages = 1;
 	return (pm);
 }
 
@@ -162,7 +160,6 @@ pmap_pte(struct pmap *pm, vm_offset_t va, bool create)
 			m = vm_page_alloc(VM_ALLOC_ZERO);
 			if (m == NULL)
 				return (NULL);
-			pm->pm_ptpages++;
 			*e = VM_PAGE_TO_PHYS(m) | PTE_USER_DIR;
 		}
 		t = pt_va(*e);
@@ -410,12 +407,6 @@ pmap_copy(struct pmap *dst, struct pmap *src, vm_offset_t sva,
 	if (!shared)
 		pmap_shootdown(src, sva, (eva - sva) >> PAGE_SHIFT);
 	return (ca.ca_nomem ? ENOMEM : 0);
-}
-
-size_t
-pmap_ptpages(struct pmap *pm)
-{
-	return (pm->pm_ptpages);
 }
 
 void

@@ -315,7 +315,6 @@ cpu_user_thread_init(struct thread *td)
 	*--sp = 0;
 	*--sp = 0;
 	td->td_sp = (uint64_t)sp;
-	td->td_uflags |= TDU_USER;
 	return (0);
 }
 

@@ -35,7 +35,6 @@ struct md_globaldata {
 	uint64_t	md_uscratch;	/* [L] user %rsp while entering */
 	uint64_t	md_kstack_top;	/* [L] current user thread's stack top */
 	struct pmap	*md_curpmap;	/* [L] user pmap in %cr3, or NULL */
-	struct thread	*md_fpuowner;	/* [L] unused: FPU state is eager */
 	uint64_t	md_gdt[NGDT + 1] __aligned(16);	/* [I] after init */
 	struct md_tss	md_tss __aligned(16);		/* [I] after init */
 	vm_offset_t	md_dfstack;	/* [I] double fault / NMI IST stack top */
